@@ -43,13 +43,18 @@ done
 # the musl toolchain needs its C library too (musl-tools depends on musl-dev)
 
 if [ -n "$missing" ]; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	sudo=
+	if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 &&
+	   sudo -n true 2>/dev/null; then
+		sudo="sudo -n"
+	fi
+	if { [ "$(id -u)" = 0 ] || [ -n "$sudo" ]; } && command -v apt-get >/dev/null 2>&1; then
 		say "installing:$missing"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get -q update >/dev/null ||
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get -q update >/dev/null ||
 			{ say "apt-get update failed"; exit 3; }
 		# shellcheck disable=SC2086
-		apt-get -q install -y --no-install-recommends $missing >/dev/null ||
+		$sudo env DEBIAN_FRONTEND=noninteractive \
+			apt-get -q install -y --no-install-recommends $missing >/dev/null ||
 			{ say "apt-get install failed for:$missing"; exit 3; }
 	else
 		say "missing:$missing"
