@@ -17,6 +17,10 @@ cache=$top/build/cache
 srcdir=$cache/src
 jobs=${DA_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
+# Bump when the build recipe below changes, so cached builds are redone;
+# a change of deps.lock redoes them by itself.
+recipe_rev=1
+
 say() { printf 'deps: %s\n' "$*" >&2; }
 die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
 
@@ -49,8 +53,9 @@ is_debian() {
 # Prints "URI SIGNED-BY" of the machine's own Debian archive mirror, read from
 # its apt sources (deb822 .sources and one-line .list files).
 debian_mirror() {
-	codename=$(. /etc/os-release; echo "${VERSION_CODENAME:-}")
-	for f in /etc/apt/sources.list.d/*.sources; do
+	etc=${DA_APT_ETC:-/etc/apt}
+	codename=${DA_OS_CODENAME:-$(. /etc/os-release; echo "${VERSION_CODENAME:-}")}
+	for f in "$etc"/sources.list.d/*.sources; do
 		[ -r "$f" ] || continue
 		awk -v want="$codename" '
 			function flush() {
@@ -67,7 +72,7 @@ debian_mirror() {
 			/^Signed-By:/ { sig = $2 }
 			END { if (!found) flush() }' "$f"
 	done | head -n 1 | grep . && return 0
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+	for f in "$etc"/sources.list "$etc"/sources.list.d/*.list; do
 		[ -r "$f" ] || continue
 		sed -n 's/\[[^]]*\]//; s/^[[:space:]]*deb[[:space:]]\{1,\}\([^[:space:]]*\)[[:space:]]\{1,\}'"$codename"'[[:space:]].*/\1 -/p' "$f"
 	done | head -n 1 | grep .
@@ -191,7 +196,7 @@ build() {
 	command -v cmake >/dev/null 2>&1 || die "cmake not found (apt-get install cmake)"
 	prefix=$top/build/deps/$target
 	stamp=$prefix/.stamp
-	want=$(cat "$lock" "$0" | sha256sum | cut -d' ' -f1)
+	want=$( (cat "$lock"; echo "recipe $recipe_rev $cc") | sha256sum | cut -d' ' -f1)
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		return 0
 	fi
@@ -271,6 +276,7 @@ locked_fetch() {
 
 case ${1:-} in
 fetch) locked_fetch ;;
+mirror) debian_mirror || die "no Debian mirror for this release in the apt sources" ;;
 build)
 	[ $# -eq 2 ] || die "usage: scripts/deps.sh build musl|host"
 	mkdir -p "$cache"

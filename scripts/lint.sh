@@ -14,6 +14,10 @@ rc=0
 srcs=$(git ls-files 'common/*.c' 'actions/*.c' 'tests/unit/*.c' 'tests/fuzz/*.c')
 
 base=${LINT_BASE:-$(git merge-base HEAD origin/main 2>/dev/null || git rev-parse -q --verify HEAD~1 2>/dev/null || echo)}
+if [ -n "$base" ] && ! git rev-parse -q --verify "$base^{commit}" >/dev/null; then
+	echo "lint: no commit '$base'; formatting check skipped"
+	base=
+fi
 if [ -n "$base" ]; then
 	echo "lint: clang-format on lines changed since $(git rev-parse --short "$base")"
 	out=$(git clang-format --diff --extensions c,h "$base" -- common actions tests 2>&1)
