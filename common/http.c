@@ -1,4 +1,5 @@
 #include "http.h"
+#include "time.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -243,7 +244,6 @@ int da_http_parse_retry_after(const char *value, time_t now, long long *ret_ms,
 {
 	const char *p = value, *end;
 	long long secs = 0;
-	time_t when;
 
 	if (!value)
 		return da_err_set(err, DA_EINVAL, "empty Retry-After value");
@@ -267,18 +267,15 @@ int da_http_parse_retry_after(const char *value, time_t now, long long *ret_ms,
 	}
 	{
 		char date[64];
+		int64_t when;
 
 		if ((size_t)(end - p) >= sizeof(date))
 			goto bad;
 		memcpy(date, p, (size_t)(end - p));
 		date[end - p] = '\0';
-		/* An HTTP-date has a weekday, a month and a time of day. */
-		if (!strchr(date, ':') || !isalpha((unsigned char)date[0]))
+		if (da_time_parse_http_date(date, &when, NULL) < 0)
 			goto bad;
-		when = curl_getdate(date, NULL);
-		if (when == (time_t)-1)
-			goto bad;
-		*ret_ms = when > now ? ((long long)when - now) * 1000 : 0;
+		*ret_ms = when > (int64_t)now ? (when - (int64_t)now) * 1000 : 0;
 		return 0;
 	}
 bad:
