@@ -18,16 +18,19 @@
 #include <stddef.h>
 
 struct da_buf {
-	char *data;	/* NULL until the first append; see da_buf_str() */
-	size_t len;	/* bytes used, not counting the trailing NUL */
-	size_t cap;	/* bytes allocated */
-	size_t max;	/* ceiling for len; 0 means DA_BUF_DEFAULT_MAX */
+	char *data; /* NULL until the first append; see da_buf_str() */
+	size_t len; /* bytes used, not counting the trailing NUL */
+	size_t cap; /* bytes allocated */
+	size_t max; /* ceiling for len; 0 means DA_BUF_DEFAULT_MAX */
 };
 
 /* Default ceiling when none is given: 64 MiB. */
 #define DA_BUF_DEFAULT_MAX ((size_t)64 << 20)
 
-#define DA_BUF_INIT(maxlen) { NULL, 0, 0, (maxlen) }
+#define DA_BUF_INIT(maxlen)                                                    \
+	{                                                                      \
+		NULL, 0, 0, (maxlen)                                           \
+	}
 
 /* Sets up an empty buffer that may grow to at most max bytes (0: default). */
 void da_buf_init(struct da_buf *b, size_t max);
@@ -48,9 +51,9 @@ int da_buf_addch(struct da_buf *b, char c);
 
 /* Appends printf-style formatted text; same returns as da_buf_add(). */
 int da_buf_addf(struct da_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 int da_buf_vaddf(struct da_buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 
 /* Shortens the buffer to len bytes (no-op if already shorter). */
 void da_buf_truncate(struct da_buf *b, size_t len);

@@ -45,8 +45,8 @@ int da_err_set(struct da_err *err, int e, const char *fmt, ...)
 	return r;
 }
 
-int da_err_setc(struct da_err *err, int e, enum da_code code,
-		const char *fmt, ...)
+int da_err_setc(struct da_err *err, int e, enum da_code code, const char *fmt,
+		...)
 {
 	va_list ap;
 	int r;
@@ -109,16 +109,16 @@ enum da_exit da_err_exit(int e)
 }
 
 static const char *const code_names[DA_CODE__COUNT] = {
-	[DA_CODE_NONE] = NULL,
-	[DA_CODE_CI_FAILED] = "DEPLOY_CI_FAILED",
-	[DA_CODE_APPROVAL_REQUIRED] = "DEPLOY_APPROVAL_REQUIRED",
-	[DA_CODE_HEALTH_CHECK_FAILED] = "DEPLOY_HEALTH_CHECK_FAILED",
-	[DA_CODE_ROLLBACK_FAILED] = "DEPLOY_ROLLBACK_FAILED",
-	[DA_CODE_SECRET_ACCESS_DENIED] = "DEPLOY_SECRET_ACCESS_DENIED",
-	[DA_CODE_RESOURCE_LIMIT] = "DEPLOY_RESOURCE_LIMIT",
-	[DA_CODE_INVALID_INPUT] = "DEPLOY_INVALID_INPUT",
-	[DA_CODE_NETWORK] = "DEPLOY_NETWORK_ERROR",
-	[DA_CODE_IO] = "DEPLOY_IO_ERROR",
+    [DA_CODE_NONE] = NULL,
+    [DA_CODE_CI_FAILED] = "DEPLOY_CI_FAILED",
+    [DA_CODE_APPROVAL_REQUIRED] = "DEPLOY_APPROVAL_REQUIRED",
+    [DA_CODE_HEALTH_CHECK_FAILED] = "DEPLOY_HEALTH_CHECK_FAILED",
+    [DA_CODE_ROLLBACK_FAILED] = "DEPLOY_ROLLBACK_FAILED",
+    [DA_CODE_SECRET_ACCESS_DENIED] = "DEPLOY_SECRET_ACCESS_DENIED",
+    [DA_CODE_RESOURCE_LIMIT] = "DEPLOY_RESOURCE_LIMIT",
+    [DA_CODE_INVALID_INPUT] = "DEPLOY_INVALID_INPUT",
+    [DA_CODE_NETWORK] = "DEPLOY_NETWORK_ERROR",
+    [DA_CODE_IO] = "DEPLOY_IO_ERROR",
 };
 
 const char *da_code_name(enum da_code code)

@@ -25,13 +25,13 @@ struct output {
 
 struct da_gha {
 	bool in_actions;
-	char *output_path;	/* NULL: outputs are only kept */
-	char *summary_path;	/* NULL: summary text is discarded */
+	char *output_path;  /* NULL: outputs are only kept */
+	char *summary_path; /* NULL: summary text is discarded */
 	bool summary_truncated;
 	struct da_gha_random rnd;
 	struct output *outputs;
 	size_t n_outputs;
-	char **secrets;		/* longest first */
+	char **secrets; /* longest first */
 	size_t n_secrets;
 };
 
@@ -89,7 +89,8 @@ int da_gha_open(struct da_gha **ret_gha, struct da_err *err)
 
 	g = calloc(1, sizeof(*g));
 	if (!g)
-		return da_err_set(err, DA_ENOMEM, "cannot set up the actions "
+		return da_err_set(err, DA_ENOMEM,
+				  "cannot set up the actions "
 				  "runtime: out of memory");
 	g->in_actions = ga && strcmp(ga, "true") == 0;
 	g->output_path = env_dup("GITHUB_OUTPUT", &oom);
@@ -97,7 +98,8 @@ int da_gha_open(struct da_gha **ret_gha, struct da_err *err)
 	g->rnd.fill = default_fill;
 	if (oom) {
 		da_gha_free(g);
-		return da_err_set(err, DA_ENOMEM, "cannot set up the actions "
+		return da_err_set(err, DA_ENOMEM,
+				  "cannot set up the actions "
 				  "runtime: out of memory");
 	}
 	*ret_gha = g;
@@ -205,9 +207,8 @@ static int draw_delim(struct da_gha *g, char *d, size_t size)
 }
 
 /* Builds the record GitHub's runner reads for one output. */
-static int output_record(struct da_gha *g, const char *name,
-			 const char *value, struct da_buf *rec,
-			 struct da_err *err)
+static int output_record(struct da_gha *g, const char *name, const char *value,
+			 struct da_buf *rec, struct da_err *err)
 {
 	char delim[sizeof(DELIM_PREFIX) + 2 * DELIM_BYTES];
 	int tries, r;
@@ -219,15 +220,19 @@ static int output_record(struct da_gha *g, const char *name,
 	for (tries = 0; tries < DELIM_TRIES; tries++) {
 		r = draw_delim(g, delim, sizeof(delim));
 		if (r < 0)
-			return da_err_set(err, DA_EIO, "cannot set output "
+			return da_err_set(err, DA_EIO,
+					  "cannot set output "
 					  "'%s': no random data for a "
-					  "delimiter", name);
+					  "delimiter",
+					  name);
 		if (!strstr(value, delim))
 			break;
 	}
 	if (tries == DELIM_TRIES)
-		return da_err_set(err, DA_EIO, "cannot set output '%s': every "
-				  "delimiter drawn occurs in the value", name);
+		return da_err_set(err, DA_EIO,
+				  "cannot set output '%s': every "
+				  "delimiter drawn occurs in the value",
+				  name);
 	r = da_buf_addf(rec, "%s<<%s\n%s\n%s\n", name, delim, value, delim);
 out:
 	if (r < 0)
@@ -256,9 +261,10 @@ static int keep_output(struct da_gha *g, const char *name, const char *value,
 	}
 	if (g->n_outputs >= DA_GHA_MAX_OUTPUTS) {
 		free(v);
-		return da_err_set(err, DA_ELIMIT, "cannot set output '%s': "
-				  "more than %d outputs", name,
-				  DA_GHA_MAX_OUTPUTS);
+		return da_err_set(err, DA_ELIMIT,
+				  "cannot set output '%s': "
+				  "more than %d outputs",
+				  name, DA_GHA_MAX_OUTPUTS);
 	}
 	o = realloc(g->outputs, (g->n_outputs + 1) * sizeof(*o));
 	if (!o) {
@@ -275,8 +281,10 @@ static int keep_output(struct da_gha *g, const char *name, const char *value,
 	g->n_outputs++;
 	return 0;
 oom:
-	return da_err_set(err, DA_ENOMEM, "cannot set output '%s': out of "
-			  "memory", name);
+	return da_err_set(err, DA_ENOMEM,
+			  "cannot set output '%s': out of "
+			  "memory",
+			  name);
 }
 
 int da_gha_set_output(struct da_gha *gha, const char *name, const char *value,
@@ -286,31 +294,35 @@ int da_gha_set_output(struct da_gha *gha, const char *name, const char *value,
 	int fd = -1, r;
 
 	if (!da_gha_output_name_ok(name))
-		return da_err_set(err, DA_EINVAL, "invalid output name '%s': "
+		return da_err_set(err, DA_EINVAL,
+				  "invalid output name '%s': "
 				  "use letters, digits, '-' and '_'",
 				  name ? name : "");
 	if (strlen(value) > DA_GHA_MAX_OUTPUT)
-		return da_err_set(err, DA_ELIMIT, "cannot set output '%s': "
-				  "value is over %zu bytes", name,
-				  DA_GHA_MAX_OUTPUT);
+		return da_err_set(err, DA_ELIMIT,
+				  "cannot set output '%s': "
+				  "value is over %zu bytes",
+				  name, DA_GHA_MAX_OUTPUT);
 	if (gha->output_path) {
 		r = output_record(gha, name, value, &rec, err);
 		if (r < 0)
 			goto out;
 		fd = open_append(gha->output_path, O_WRONLY);
 		if (fd < 0 || write_all(fd, rec.data, rec.len) < 0) {
-			r = da_err_set(err, DA_EIO, "cannot write output '%s' "
-				       "to '%s': %s", name, gha->output_path,
-				       strerror(errno));
+			r = da_err_set(err, DA_EIO,
+				       "cannot write output '%s' "
+				       "to '%s': %s",
+				       name, gha->output_path, strerror(errno));
 			goto out;
 		}
 	}
 	r = keep_output(gha, name, value, err);
 out:
 	if (fd >= 0 && close(fd) < 0 && r == 0)
-		r = da_err_set(err, DA_EIO, "cannot write output '%s' to "
-			       "'%s': %s", name, gha->output_path,
-			       strerror(errno));
+		r = da_err_set(err, DA_EIO,
+			       "cannot write output '%s' to "
+			       "'%s': %s",
+			       name, gha->output_path, strerror(errno));
 	da_buf_release(&rec);
 	return r;
 }
@@ -492,8 +504,7 @@ static int add_prop(struct da_buf *b, bool *first, const char *key,
 	return r < 0 ? r : da_gha_escape_property(b, value);
 }
 
-static int add_num_prop(struct da_buf *b, bool *first, const char *key,
-			long n)
+static int add_num_prop(struct da_buf *b, bool *first, const char *key, long n)
 {
 	int r;
 
@@ -619,8 +630,10 @@ int da_gha_mask(struct da_gha *gha, FILE *out, const char *secret,
 		if (!blank(p, n)) {
 			r = remember(gha, p, n);
 			if (r < 0) {
-				r = da_err_set(err, -r, "cannot mask a secret: "
-					       "%s", da_strerror(r));
+				r = da_err_set(err, -r,
+					       "cannot mask a secret: "
+					       "%s",
+					       da_strerror(r));
 				goto out;
 			}
 			if (gha->in_actions) {
@@ -630,7 +643,8 @@ int da_gha_mask(struct da_gha *gha, FILE *out, const char *secret,
 				if (r == 0)
 					r = da_buf_addch(&cmd, '\n');
 				if (r < 0) {
-					r = da_err_set(err, -r, "cannot mask "
+					r = da_err_set(err, -r,
+						       "cannot mask "
 						       "a secret: %s",
 						       da_strerror(r));
 					goto out;
@@ -771,8 +785,10 @@ static int summary_write(struct da_gha *g, int fd, const char *p, size_t n)
 	if (size <= DA_GHA_SUMMARY_MAX && n <= DA_GHA_SUMMARY_MAX - size)
 		return write_all(fd, p, n);
 	over = size + n - DA_GHA_SUMMARY_MAX;
-	len = snprintf(note, sizeof(note), "\n> **Note:** summary truncated: "
-		       "%zu bytes over GitHub's 1 MiB limit.\n", over);
+	len = snprintf(note, sizeof(note),
+		       "\n> **Note:** summary truncated: "
+		       "%zu bytes over GitHub's 1 MiB limit.\n",
+		       over);
 	if (len < 0 || (size_t)len >= sizeof(note))
 		return -1;
 	g->summary_truncated = true;
@@ -803,14 +819,18 @@ int da_gha_summary_add(struct da_gha *gha, const char *md, size_t len,
 	}
 	fd = open_append(gha->summary_path, O_RDWR);
 	if (fd < 0 || summary_write(gha, fd, text.data, text.len) < 0) {
-		r = da_err_set(err, DA_EIO, "cannot write the job summary "
-			       "'%s': %s", gha->summary_path, strerror(errno));
+		r = da_err_set(err, DA_EIO,
+			       "cannot write the job summary "
+			       "'%s': %s",
+			       gha->summary_path, strerror(errno));
 		goto out;
 	}
 out:
 	if (fd >= 0 && close(fd) < 0 && r == 0)
-		r = da_err_set(err, DA_EIO, "cannot write the job summary "
-			       "'%s': %s", gha->summary_path, strerror(errno));
+		r = da_err_set(err, DA_EIO,
+			       "cannot write the job summary "
+			       "'%s': %s",
+			       gha->summary_path, strerror(errno));
 	da_buf_release(&text);
 	return r;
 }
@@ -828,7 +848,7 @@ int da_gha_md_cell(struct da_buf *out, const char *text)
 		else if (c == '\\')
 			r = da_buf_adds(out, "\\\\");
 		else if (c == '\r' && s[1] == '\n')
-			continue;	/* the LF that follows ends the line */
+			continue; /* the LF that follows ends the line */
 		else if (c == '\r' || c == '\n')
 			r = da_buf_adds(out, "<br>");
 		else if (c < 0x20 || c == 0x7f)

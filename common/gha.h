@@ -189,15 +189,15 @@ int da_gha_debug(struct da_gha *gha, FILE *out, const char *msg,
  * da_gha_api_url() falls back to https://api.github.com, da_gha_temp_dir()
  * to TMPDIR and then P_tmpdir.
  */
-const char *da_gha_repository(void);	/* GITHUB_REPOSITORY: owner/name */
-const char *da_gha_sha(void);		/* GITHUB_SHA */
-const char *da_gha_ref(void);		/* GITHUB_REF */
-const char *da_gha_event_name(void);	/* GITHUB_EVENT_NAME */
-const char *da_gha_event_path(void);	/* GITHUB_EVENT_PATH */
-const char *da_gha_workspace(void);	/* GITHUB_WORKSPACE */
-const char *da_gha_run_id(void);	/* GITHUB_RUN_ID */
-const char *da_gha_server_url(void);	/* GITHUB_SERVER_URL */
-const char *da_gha_api_url(void);	/* GITHUB_API_URL */
-const char *da_gha_temp_dir(void);	/* RUNNER_TEMP */
+const char *da_gha_repository(void); /* GITHUB_REPOSITORY: owner/name */
+const char *da_gha_sha(void);	     /* GITHUB_SHA */
+const char *da_gha_ref(void);	     /* GITHUB_REF */
+const char *da_gha_event_name(void); /* GITHUB_EVENT_NAME */
+const char *da_gha_event_path(void); /* GITHUB_EVENT_PATH */
+const char *da_gha_workspace(void);  /* GITHUB_WORKSPACE */
+const char *da_gha_run_id(void);     /* GITHUB_RUN_ID */
+const char *da_gha_server_url(void); /* GITHUB_SERVER_URL */
+const char *da_gha_api_url(void);    /* GITHUB_API_URL */
+const char *da_gha_temp_dir(void);   /* RUNNER_TEMP */
 
 #endif

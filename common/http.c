@@ -275,7 +275,8 @@ int da_http_parse_retry_after(const char *value, time_t now, long long *ret_ms,
 		date[end - p] = '\0';
 		if (da_time_parse_http_date(date, &when, NULL) < 0)
 			goto bad;
-		*ret_ms = when > (int64_t)now ? (when - (int64_t)now) * 1000 : 0;
+		*ret_ms =
+		    when > (int64_t)now ? (when - (int64_t)now) * 1000 : 0;
 		return 0;
 	}
 bad:

@@ -18,17 +18,17 @@
 
 struct value {
 	enum da_opt_source src;
-	char *str;		/* the text as given (owned); NULL if unset */
+	char *str; /* the text as given (owned); NULL if unset */
 	bool b;
 	long long n;
-	char **items;		/* DA_OPT_LIST: trimmed, non-empty items */
+	char **items; /* DA_OPT_LIST: trimmed, non-empty items */
 	size_t n_items;
 };
 
 struct da_opts {
 	const struct da_opt_tool *tool;
 	size_t n;
-	struct value *v;	/* one per table entry, same order */
+	struct value *v; /* one per table entry, same order */
 	char **args;
 	size_t n_args;
 };
@@ -44,7 +44,7 @@ enum show {
 struct assign {
 	size_t idx;
 	const char *value;
-	char short_name;	/* the spelling used: -x, or 0 for --name */
+	char short_name; /* the spelling used: -x, or 0 for --name */
 };
 
 struct cmdline {
@@ -79,8 +79,7 @@ static bool find_opt(const struct da_opt_tool *tool, const char *name,
 	return false;
 }
 
-static bool find_short(const struct da_opt_tool *tool, char c,
-		       size_t *ret_idx)
+static bool find_short(const struct da_opt_tool *tool, char c, size_t *ret_idx)
 {
 	size_t i;
 
@@ -124,7 +123,7 @@ static size_t distance(const char *a, size_t la, const char *b)
 static void suggest(const struct da_opt_tool *tool, const char *name,
 		    size_t len, char *out, size_t size)
 {
-	static const char *const builtin[] = { "help", "version" };
+	static const char *const builtin[] = {"help", "version"};
 	size_t best = 3, d, i;
 	int n;
 
@@ -171,10 +170,14 @@ static int unknown_long(const struct da_opt_tool *tool, const char *arg,
 
 	suggest(tool, arg + 2, len - 2, near, sizeof(near));
 	if (near[0])
-		return da_err_set(err, DA_EINVAL, "unknown option '%.*s'; did "
-				  "you mean '--%s'?", (int)len, arg, near);
-	return da_err_set(err, DA_EINVAL, "unknown option '%.*s'; see "
-			  "--help", (int)len, arg);
+		return da_err_set(err, DA_EINVAL,
+				  "unknown option '%.*s'; did "
+				  "you mean '--%s'?",
+				  (int)len, arg, near);
+	return da_err_set(err, DA_EINVAL,
+			  "unknown option '%.*s'; see "
+			  "--help",
+			  (int)len, arg);
 }
 
 /* Value parsing ----------------------------------------------------------- */
@@ -209,8 +212,8 @@ static void where(char *buf, size_t size, const struct da_opt *o,
 
 static bool parse_bool(const char *s, bool *ret)
 {
-	static const char *const yes[] = { "true", "yes", "1" };
-	static const char *const no[] = { "false", "no", "0" };
+	static const char *const yes[] = {"true", "yes", "1"};
+	static const char *const no[] = {"false", "no", "0"};
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
@@ -257,8 +260,10 @@ static const char *parse_int(const char *s, const struct da_opt *o,
 		else if (o->min == LLONG_MIN)
 			w = snprintf(why, size, "must be at most %lld", o->max);
 		else
-			w = snprintf(why, size, "must be between %lld and "
-				     "%lld", o->min, o->max);
+			w = snprintf(why, size,
+				     "must be between %lld and "
+				     "%lld",
+				     o->min, o->max);
 		if (w < 0 || (size_t)w >= size)
 			return "out of range";
 		return why;
@@ -331,8 +336,10 @@ static int assign(struct da_opts *o, size_t idx, const char *raw,
 
 	where(at, sizeof(at), opt, src, short_name);
 	if (strlen(raw) > DA_OPT_MAX_VALUE)
-		return da_err_set(err, DA_ELIMIT, "value for %s is over %zu "
-				  "bytes", at, DA_OPT_MAX_VALUE);
+		return da_err_set(err, DA_ELIMIT,
+				  "value for %s is over %zu "
+				  "bytes",
+				  at, DA_OPT_MAX_VALUE);
 	switch (opt->type) {
 	case DA_OPT_BOOL:
 		if (!parse_bool(raw, &b))
@@ -352,11 +359,14 @@ static int assign(struct da_opts *o, size_t idx, const char *raw,
 		if (r < 0) {
 			free_items(items, n_items);
 			if (r == -DA_ELIMIT)
-				return da_err_set(err, DA_ELIMIT, "too many "
+				return da_err_set(err, DA_ELIMIT,
+						  "too many "
 						  "values for %s: at most %d",
 						  at, DA_OPT_MAX_LIST);
-			return da_err_set(err, DA_ENOMEM, "cannot read %s: out "
-					  "of memory", at);
+			return da_err_set(err, DA_ENOMEM,
+					  "cannot read %s: out "
+					  "of memory",
+					  at);
 		}
 		break;
 	case DA_OPT_STRING:
@@ -366,13 +376,17 @@ static int assign(struct da_opts *o, size_t idx, const char *raw,
 		return da_err_set(err, DA_EINVAL, "invalid value for %s: %s",
 				  at, bad);
 	if (bad)
-		return da_err_set(err, DA_EINVAL, "invalid value '%s' for %s: "
-				  "%s", raw, at, bad);
+		return da_err_set(err, DA_EINVAL,
+				  "invalid value '%s' for %s: "
+				  "%s",
+				  raw, at, bad);
 	copy = strdup(raw);
 	if (!copy) {
 		free_items(items, n_items);
-		return da_err_set(err, DA_ENOMEM, "cannot read %s: out of "
-				  "memory", at);
+		return da_err_set(err, DA_ENOMEM,
+				  "cannot read %s: out of "
+				  "memory",
+				  at);
 	}
 	free(v->str);
 	free_items(v->items, v->n_items);
@@ -393,7 +407,8 @@ static int add_assign(struct cmdline *c, size_t idx, const char *value,
 	struct assign *a = realloc(c->as, (c->n_as + 1) * sizeof(*a));
 
 	if (!a)
-		return da_err_set(err, DA_ENOMEM, "cannot parse options: out "
+		return da_err_set(err, DA_ENOMEM,
+				  "cannot parse options: out "
 				  "of memory");
 	c->as = a;
 	a[c->n_as].idx = idx;
@@ -409,11 +424,14 @@ static int add_positional(const struct da_opt_tool *tool, struct cmdline *c,
 	const char **p;
 
 	if (!tool->args)
-		return da_err_set(err, DA_EINVAL, "unexpected argument '%s'; "
-				  "%s takes options only", arg, tool->name);
+		return da_err_set(err, DA_EINVAL,
+				  "unexpected argument '%s'; "
+				  "%s takes options only",
+				  arg, tool->name);
 	p = realloc(c->pos, (c->n_pos + 1) * sizeof(*p));
 	if (!p)
-		return da_err_set(err, DA_ENOMEM, "cannot parse options: out "
+		return da_err_set(err, DA_ENOMEM,
+				  "cannot parse options: out "
 				  "of memory");
 	c->pos = p;
 	p[c->n_pos++] = arg;
@@ -437,9 +455,9 @@ static int parse_long(const struct da_opt_tool *tool, struct cmdline *c,
 		const char *name;
 		enum show show;
 	} builtin[] = {
-		{ "help", SHOW_HELP },
-		{ "version", SHOW_VERSION },
-		{ "options-json", SHOW_JSON },
+	    {"help", SHOW_HELP},
+	    {"version", SHOW_VERSION},
+	    {"options-json", SHOW_JSON},
 	};
 	size_t k;
 
@@ -448,8 +466,10 @@ static int parse_long(const struct da_opt_tool *tool, struct cmdline *c,
 		    memcmp(builtin[k].name, name, len) != 0)
 			continue;
 		if (eq)
-			return da_err_set(err, DA_EINVAL, "option '--%s' takes "
-					  "no value", builtin[k].name);
+			return da_err_set(err, DA_EINVAL,
+					  "option '--%s' takes "
+					  "no value",
+					  builtin[k].name);
 		want_show(c, builtin[k].show);
 		return 0;
 	}
@@ -460,9 +480,10 @@ static int parse_long(const struct da_opt_tool *tool, struct cmdline *c,
 		if (o->type == DA_OPT_BOOL)
 			return add_assign(c, idx, "true", 0, err);
 		if (*i + 1 >= argc)
-			return da_err_set(err, DA_EINVAL, "option '--%s' needs "
-					  "a value (%s)", o->name,
-					  o->arg ? o->arg : "VALUE");
+			return da_err_set(err, DA_EINVAL,
+					  "option '--%s' needs "
+					  "a value (%s)",
+					  o->name, o->arg ? o->arg : "VALUE");
 		(*i)++;
 		return add_assign(c, idx, argv[*i], 0, err);
 	}
@@ -470,8 +491,10 @@ static int parse_long(const struct da_opt_tool *tool, struct cmdline *c,
 	    find_opt(tool, name + 3, len - 3, &idx) &&
 	    tool->opts[idx].type == DA_OPT_BOOL) {
 		if (eq)
-			return da_err_set(err, DA_EINVAL, "option '--%.*s' "
-					  "takes no value", (int)len, name);
+			return da_err_set(err, DA_EINVAL,
+					  "option '--%.*s' "
+					  "takes no value",
+					  (int)len, name);
 		return add_assign(c, idx, "false", 0, err);
 	}
 	return unknown_long(tool, arg, len + 2, err);
@@ -490,8 +513,10 @@ static int parse_short(const struct da_opt_tool *tool, struct cmdline *c,
 			continue;
 		}
 		if (!find_short(tool, arg[j], &idx))
-			return da_err_set(err, DA_EINVAL, "unknown option "
-					  "'-%c'; see --help", arg[j]);
+			return da_err_set(err, DA_EINVAL,
+					  "unknown option "
+					  "'-%c'; see --help",
+					  arg[j]);
 		if (tool->opts[idx].type == DA_OPT_BOOL) {
 			r = add_assign(c, idx, "true", arg[j], err);
 			if (r < 0)
@@ -502,11 +527,13 @@ static int parse_short(const struct da_opt_tool *tool, struct cmdline *c,
 		if (arg[j + 1])
 			return add_assign(c, idx, arg + j + 1, arg[j], err);
 		if (*i + 1 >= argc)
-			return da_err_set(err, DA_EINVAL, "option '-%c' needs "
-					  "a value (%s)", arg[j],
+			return da_err_set(err, DA_EINVAL,
+					  "option '-%c' needs "
+					  "a value (%s)",
+					  arg[j],
 					  tool->opts[idx].arg
-						  ? tool->opts[idx].arg
-						  : "VALUE");
+					      ? tool->opts[idx].arg
+					      : "VALUE");
 		(*i)++;
 		return add_assign(c, idx, argv[*i], arg[j], err);
 	}
@@ -536,8 +563,7 @@ static int parse_argv(const struct da_opt_tool *tool, int argc, char *argv[],
 
 /* DA_INPUTS ------------------------------------------------------------- */
 
-static int apply_inputs(struct da_opts *o, const char *text,
-			struct da_err *err)
+static int apply_inputs(struct da_opts *o, const char *text, struct da_err *err)
 {
 	const struct da_opt_tool *tool = o->tool;
 	json_error_t jerr;
@@ -552,20 +578,26 @@ static int apply_inputs(struct da_opts *o, const char *text,
 				  DA_OPT_MAX_INPUTS);
 	root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return da_err_set(err, DA_EINVAL, "cannot parse DA_INPUTS: %s "
-				  "at offset %d", jerr.text, jerr.position);
+		return da_err_set(err, DA_EINVAL,
+				  "cannot parse DA_INPUTS: %s "
+				  "at offset %d",
+				  jerr.text, jerr.position);
 	if (!json_is_object(root)) {
-		r = da_err_set(err, DA_EINVAL, "DA_INPUTS must be a JSON "
+		r = da_err_set(err, DA_EINVAL,
+			       "DA_INPUTS must be a JSON "
 			       "object of input names and values");
 		goto out;
 	}
-	json_object_foreach(root, key, val) {
+	json_object_foreach(root, key, val)
+	{
 		const char *s;
 
 		if (!find_opt(tool, key, strlen(key), &idx) ||
 		    (tool->opts[idx].flags & DA_OPT_HIDDEN)) {
-			r = da_err_set(err, DA_EINVAL, "unknown input '%s' in "
-				       "DA_INPUTS", key);
+			r = da_err_set(err, DA_EINVAL,
+				       "unknown input '%s' in "
+				       "DA_INPUTS",
+				       key);
 			goto out;
 		}
 		if (json_is_string(val)) {
@@ -576,7 +608,8 @@ static int apply_inputs(struct da_opts *o, const char *text,
 			n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
 				     json_integer_value(val));
 			if (n < 0 || (size_t)n >= sizeof(num)) {
-				r = da_err_set(err, DA_EINVAL, "input '%s' in "
+				r = da_err_set(err, DA_EINVAL,
+					       "input '%s' in "
 					       "DA_INPUTS is out of range",
 					       key);
 				goto out;
@@ -585,8 +618,10 @@ static int apply_inputs(struct da_opts *o, const char *text,
 		} else if (json_is_null(val)) {
 			continue;
 		} else {
-			r = da_err_set(err, DA_EINVAL, "input '%s' in "
-				       "DA_INPUTS must be a string", key);
+			r = da_err_set(err, DA_EINVAL,
+				       "input '%s' in "
+				       "DA_INPUTS must be a string",
+				       key);
 			goto out;
 		}
 		/* Actions passes every declared input; "" means not given. */
@@ -650,7 +685,8 @@ static int apply_all(struct da_opts *o, const struct cmdline *c,
 	for (i = 0; i < o->n; i++) {
 		if ((t[i].flags & DA_OPT_REQUIRED) &&
 		    !has_value(&t[i], &o->v[i]))
-			return da_err_set(err, DA_EINVAL, "missing required "
+			return da_err_set(err, DA_EINVAL,
+					  "missing required "
 					  "option '--%s' (input '%s')",
 					  t[i].name, t[i].name);
 	}
@@ -682,7 +718,7 @@ int da_opt_parse(const struct da_opt_tool *tool, int argc, char *argv[],
 		 struct da_buf *text, struct da_opts **ret_opts,
 		 struct da_err *err)
 {
-	struct cmdline c = { NULL, 0, NULL, 0, SHOW_NONE };
+	struct cmdline c = {NULL, 0, NULL, 0, SHOW_NONE};
 	struct da_opts *o = NULL;
 	size_t i;
 	int r;
@@ -789,8 +825,7 @@ const char *const *da_opt_list(const struct da_opts *opts, const char *name,
 	return v ? (const char *const *)v->items : NULL;
 }
 
-enum da_opt_source da_opt_source(const struct da_opts *opts,
-				 const char *name)
+enum da_opt_source da_opt_source(const struct da_opts *opts, const char *name)
 {
 	const struct value *v = lookup(opts, name);
 
@@ -836,8 +871,8 @@ struct wrap {
 	struct da_buf *b;
 	size_t col;
 	size_t indent;
-	bool at_start;		/* nothing on this line after the indent */
-	bool pending;		/* the indent is still to be written */
+	bool at_start; /* nothing on this line after the indent */
+	bool pending;  /* the indent is still to be written */
 };
 
 static int w_break(struct wrap *w)
@@ -915,7 +950,7 @@ static bool default_true(const struct da_opt *o)
 static int synopsis(const struct da_opt_tool *tool, struct da_buf *out)
 {
 	struct da_buf item = DA_BUF_INIT(DA_OPT_MAX_TEXT);
-	struct wrap w = { out, 0, 0, true, false };
+	struct wrap w = {out, 0, 0, true, false};
 	const struct da_opt *o;
 	size_t i;
 	int r;
@@ -986,13 +1021,13 @@ static int description(const struct da_opt *o, struct da_buf *b)
 		else if (o->min == LLONG_MIN)
 			r = da_buf_addf(b, " At most" NBSP_S "%lld.", o->max);
 		else
-			r = da_buf_addf(b, " From" NBSP_S "%lld" NBSP_S "to"
-					NBSP_S "%lld.", o->min,
-					o->max);
+			r = da_buf_addf(
+			    b, " From" NBSP_S "%lld" NBSP_S "to" NBSP_S "%lld.",
+			    o->min, o->max);
 	}
 	if (r == 0 && o->type == DA_OPT_LIST)
 		r = da_buf_adds(b, " A list: separate values with commas or "
-				"newlines, or repeat the option.");
+				   "newlines, or repeat the option.");
 	if (r == 0 && (o->flags & DA_OPT_REQUIRED))
 		r = da_buf_adds(b, " Required.");
 	if (r == 0 && o->def && *o->def) {
@@ -1015,7 +1050,7 @@ static int description(const struct da_opt *o, struct da_buf *b)
 static int option_line(struct da_buf *out, const char *left, size_t left_len,
 		       const char *desc, size_t desc_col)
 {
-	struct wrap w = { out, 0, desc_col, true, false };
+	struct wrap w = {out, 0, desc_col, true, false};
 	int r;
 
 	r = da_buf_add(out, left, left_len);
@@ -1032,8 +1067,7 @@ static int option_line(struct da_buf *out, const char *left, size_t left_len,
 	return r;
 }
 
-static int options_section(const struct da_opt_tool *tool,
-			   struct da_buf *out)
+static int options_section(const struct da_opt_tool *tool, struct da_buf *out)
 {
 	struct da_buf left = DA_BUF_INIT(DA_OPT_MAX_TEXT);
 	struct da_buf desc = DA_BUF_INIT(DA_OPT_MAX_TEXT);
@@ -1070,7 +1104,8 @@ static int options_section(const struct da_opt_tool *tool,
 	if (r == 0)
 		r = option_line(out, "      --version", 15,
 				"Show the version and the library versions "
-				"and exit.", col);
+				"and exit.",
+				col);
 	da_buf_release(&left);
 	da_buf_release(&desc);
 	return r;
@@ -1100,7 +1135,7 @@ static int examples_section(const char *ex, struct da_buf *out)
 
 int da_opt_help(const struct da_opt_tool *tool, struct da_buf *out)
 {
-	struct wrap w = { out, 0, 0, true, false };
+	struct wrap w = {out, 0, 0, true, false};
 	int r;
 
 	r = synopsis(tool, out);
@@ -1117,11 +1152,11 @@ int da_opt_help(const struct da_opt_tool *tool, struct da_buf *out)
 		r = examples_section(tool->examples, out);
 	if (r == 0)
 		r = da_buf_adds(out, "\nExit status:\n"
-				"  0  pass\n"
-				"  1  the check failed\n"
-				"  2  usage or bad input\n"
-				"  3  could not run (I/O, network, remote "
-				"API)\n");
+				     "  0  pass\n"
+				     "  1  the check failed\n"
+				     "  2  usage or bad input\n"
+				     "  3  could not run (I/O, network, remote "
+				     "API)\n");
 	return r;
 }
 
@@ -1148,26 +1183,24 @@ static json_t *str_or_null(const char *s)
 
 static json_t *option_json(const struct da_opt *o)
 {
-	char sh[2] = { o->short_name, '\0' };
+	char sh[2] = {o->short_name, '\0'};
 	bool is_int = o->type == DA_OPT_INT;
 	bool has_min = is_int && !unbounded(o) && o->min != LLONG_MIN;
 	bool has_max = is_int && !unbounded(o) && o->max != LLONG_MAX;
-	json_t *arg = o->type == DA_OPT_BOOL ? json_null()
-					     : json_string(placeholder(o));
+	json_t *arg =
+	    o->type == DA_OPT_BOOL ? json_null() : json_string(placeholder(o));
 
 	return json_pack("{s:s, s:o, s:o, s:s, s:o, s:b, s:s, s:o, s:b, "
 			 "s:o, s:o}",
-			 "name", o->name,
-			 "short", o->short_name ? json_string(sh) : json_null(),
-			 "arg", arg,
-			 "type", type_name(o->type),
-			 "default", str_or_null(o->def),
-			 "required", (int)!!(o->flags & DA_OPT_REQUIRED),
-			 "description", o->help ? o->help : "",
-			 "env", str_or_null(o->env),
-			 "secret", (int)!!(o->flags & DA_OPT_SECRET),
-			 "min", has_min ? json_integer(o->min) : json_null(),
-			 "max", has_max ? json_integer(o->max) : json_null());
+			 "name", o->name, "short",
+			 o->short_name ? json_string(sh) : json_null(), "arg",
+			 arg, "type", type_name(o->type), "default",
+			 str_or_null(o->def), "required",
+			 (int)!!(o->flags & DA_OPT_REQUIRED), "description",
+			 o->help ? o->help : "", "env", str_or_null(o->env),
+			 "secret", (int)!!(o->flags & DA_OPT_SECRET), "min",
+			 has_min ? json_integer(o->min) : json_null(), "max",
+			 has_max ? json_integer(o->max) : json_null());
 }
 
 int da_opt_json(const struct da_opt_tool *tool, struct da_buf *out,
@@ -1198,7 +1231,8 @@ int da_opt_json(const struct da_opt_tool *tool, struct da_buf *out,
 			       da_strerror(r));
 	goto out;
 oom:
-	r = da_err_set(err, DA_ENOMEM, "cannot build the options JSON: out "
+	r = da_err_set(err, DA_ENOMEM,
+		       "cannot build the options JSON: out "
 		       "of memory");
 out:
 	free(text);
@@ -1222,8 +1256,10 @@ int da_opt_main_start(const struct da_opt_tool *tool, int argc, char *argv[],
 	if (r == DA_OPT_SHOW) {
 		if (fwrite(da_buf_str(&text), 1, text.len, out) != text.len ||
 		    fflush(out) != 0) {
-			r = da_err_set(&err, DA_EIO, "cannot write to standard "
-				       "output: %s", strerror(errno));
+			r = da_err_set(&err, DA_EIO,
+				       "cannot write to standard "
+				       "output: %s",
+				       strerror(errno));
 			goto fail;
 		}
 		status = DA_EXIT_OK;
@@ -1250,9 +1286,8 @@ out:
 	return status;
 }
 
-int da_opt_main_finish(const struct da_opt_tool *tool,
-		       const struct da_gha *gha, FILE *errf, int r,
-		       const struct da_err *err)
+int da_opt_main_finish(const struct da_opt_tool *tool, const struct da_gha *gha,
+		       FILE *errf, int r, const struct da_err *err)
 {
 	struct da_buf msg = DA_BUF_INIT(DA_ERR_MSG_MAX * 4);
 	const char *text = err->msg[0] ? err->msg : da_strerror(r);

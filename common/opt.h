@@ -38,10 +38,10 @@
 #include <stdio.h>
 
 /* Ceilings for user-supplied text. */
-#define DA_OPT_MAX_VALUE ((size_t)1 << 20)	/* one option value */
-#define DA_OPT_MAX_INPUTS ((size_t)4 << 20)	/* DA_INPUTS as a whole */
-#define DA_OPT_MAX_LIST 4096			/* items in one list */
-#define DA_OPT_MAX_TEXT ((size_t)1 << 20)	/* help and JSON text */
+#define DA_OPT_MAX_VALUE ((size_t)1 << 20)  /* one option value */
+#define DA_OPT_MAX_INPUTS ((size_t)4 << 20) /* DA_INPUTS as a whole */
+#define DA_OPT_MAX_LIST 4096		    /* items in one list */
+#define DA_OPT_MAX_TEXT ((size_t)1 << 20)   /* help and JSON text */
 
 /* Width --help wraps to. */
 #define DA_OPT_WIDTH 80
@@ -54,44 +54,52 @@ enum da_opt_type {
 };
 
 /* Flags of struct da_opt. */
-#define DA_OPT_REQUIRED 0x1u	/* must end up with a non-empty value */
-#define DA_OPT_SECRET 0x2u	/* masked in logs, never echoed in errors */
-#define DA_OPT_HIDDEN 0x4u	/* a flag only: not in --help, JSON, inputs */
+#define DA_OPT_REQUIRED 0x1u /* must end up with a non-empty value */
+#define DA_OPT_SECRET 0x2u   /* masked in logs, never echoed in errors */
+#define DA_OPT_HIDDEN 0x4u   /* a flag only: not in --help, JSON, inputs */
 
 struct da_opt {
-	const char *name;	/* long name == action input name */
-	char short_name;	/* 0 for none; 'h' is taken by --help */
-	const char *arg;	/* placeholder, e.g. "URL"; unused for bools */
+	const char *name; /* long name == action input name */
+	char short_name;  /* 0 for none; 'h' is taken by --help */
+	const char *arg;  /* placeholder, e.g. "URL"; unused for bools */
 	enum da_opt_type type;
-	const char *def;	/* default as action.yml carries it, or NULL */
-	const char *env;	/* environment fallback, e.g. "GITHUB_TOKEN" */
-	long long min;		/* DA_OPT_INT bounds; both 0: unbounded. */
-	long long max;		/* LLONG_MIN/LLONG_MAX: that side unbounded */
-	unsigned flags;		/* DA_OPT_REQUIRED | _SECRET | _HIDDEN */
-	const char *help;	/* one sentence */
+	const char *def;  /* default as action.yml carries it, or NULL */
+	const char *env;  /* environment fallback, e.g. "GITHUB_TOKEN" */
+	long long min;	  /* DA_OPT_INT bounds; both 0: unbounded. */
+	long long max;	  /* LLONG_MIN/LLONG_MAX: that side unbounded */
+	unsigned flags;	  /* DA_OPT_REQUIRED | _SECRET | _HIDDEN */
+	const char *help; /* one sentence */
 };
 
-#define DA_OPT_END { .name = NULL }
+#define DA_OPT_END                                                             \
+	{                                                                      \
+		.name = NULL                                                   \
+	}
 
 /* The options every tool keeps: --json and --summary. */
-#define DA_OPT_SHARED \
-	{ .name = "json", .type = DA_OPT_BOOL, .def = "false", \
-	  .help = "Print the result as JSON on standard output." }, \
-	{ .name = "summary", .type = DA_OPT_BOOL, .def = "true", \
-	  .help = "Write the job summary when GITHUB_STEP_SUMMARY is set." }
+#define DA_OPT_SHARED                                                          \
+	{.name = "json",                                                       \
+	 .type = DA_OPT_BOOL,                                                  \
+	 .def = "false",                                                       \
+	 .help = "Print the result as JSON on standard output."},              \
+	{                                                                      \
+		.name = "summary", .type = DA_OPT_BOOL, .def = "true",         \
+		.help =                                                        \
+		    "Write the job summary when GITHUB_STEP_SUMMARY is set."   \
+	}
 
 struct da_opt_tool {
-	const char *name;	/* "smoke-test" */
-	const char *summary;	/* what the tool does, for --help */
-	const char *args;	/* positionals for the synopsis, e.g.
-				 * "[FILE ...]"; NULL: the tool takes none */
-	const char *examples;	/* lines for "Examples:", or NULL */
-	const struct da_opt *opts;	/* ends with DA_OPT_END */
+	const char *name;	   /* "smoke-test" */
+	const char *summary;	   /* what the tool does, for --help */
+	const char *args;	   /* positionals for the synopsis, e.g.
+				    * "[FILE ...]"; NULL: the tool takes none */
+	const char *examples;	   /* lines for "Examples:", or NULL */
+	const struct da_opt *opts; /* ends with DA_OPT_END */
 };
 
 /* Where a value came from, lowest precedence first. */
 enum da_opt_source {
-	DA_OPT_SRC_NONE,	/* no default and not given */
+	DA_OPT_SRC_NONE, /* no default and not given */
 	DA_OPT_SRC_DEFAULT,
 	DA_OPT_SRC_ENV,
 	DA_OPT_SRC_INPUT,
@@ -100,8 +108,8 @@ enum da_opt_source {
 
 /* What da_opt_parse() asks main to do when it does not return an error. */
 enum da_opt_action {
-	DA_OPT_RUN = 0,		/* run the tool with *ret_opts */
-	DA_OPT_SHOW = 1,	/* print the text (help, version, JSON) */
+	DA_OPT_RUN = 0,	 /* run the tool with *ret_opts */
+	DA_OPT_SHOW = 1, /* print the text (help, version, JSON) */
 };
 
 struct da_opts;
@@ -131,8 +139,7 @@ const char *const *da_opt_list(const struct da_opts *opts, const char *name,
 			       size_t *ret_n);
 
 /* Where the value came from; da_opt_given() is true above the default. */
-enum da_opt_source da_opt_source(const struct da_opts *opts,
-				 const char *name);
+enum da_opt_source da_opt_source(const struct da_opts *opts, const char *name);
 bool da_opt_given(const struct da_opts *opts, const char *name);
 
 /* Positional arguments, in the order given. */
@@ -171,8 +178,7 @@ int da_opt_main_start(const struct da_opt_tool *tool, int argc, char *argv[],
  * The end of every main(): for r < 0 prints "<tool>: <message>" (secrets
  * redacted) to errf. Returns the exit status for r (see da_err_exit()).
  */
-int da_opt_main_finish(const struct da_opt_tool *tool,
-		       const struct da_gha *gha, FILE *errf, int r,
-		       const struct da_err *err);
+int da_opt_main_finish(const struct da_opt_tool *tool, const struct da_gha *gha,
+		       FILE *errf, int r, const struct da_err *err);
 
 #endif

@@ -39,7 +39,8 @@ int da_version_text(const char *tool, struct da_buf *out)
 	r = da_buf_addf(out, "%s %s (rev %s)\n", tool, DA_VERSION, DA_GIT_REV);
 	if (r < 0)
 		return r;
-	return da_buf_addf(out, "libcurl/%s mbedTLS/%s jansson/%s "
+	return da_buf_addf(out,
+			   "libcurl/%s mbedTLS/%s jansson/%s "
 			   "libyaml/%s expat/%s\n",
 			   curl && curl->version ? curl->version : "unknown",
 			   tls[0] ? tls : "unknown", jansson_version_str(),

@@ -10,18 +10,18 @@
 #include <stdio.h>
 
 static const struct da_opt options[] = {
-	DA_OPT_SHARED,
-	DA_OPT_END,
+    DA_OPT_SHARED,
+    DA_OPT_END,
 };
 
 static const struct da_opt_tool tool = {
-	.name = "coverage-gate",
-	.summary = "Reads coverage reports and enforces thresholds: total, per"
-		   " path, changed lines and no regression. Warns or fails the"
-		   " job.",
-	.examples = "coverage-gate --version\n"
-		    "coverage-gate --json --no-summary\n",
-	.opts = options,
+    .name = "coverage-gate",
+    .summary = "Reads coverage reports and enforces thresholds: total, per"
+	       " path, changed lines and no regression. Warns or fails the"
+	       " job.",
+    .examples = "coverage-gate --version\n"
+		"coverage-gate --json --no-summary\n",
+    .opts = options,
 };
 
 /* The checks arrive with the tool's own logic; until then, say so. */
@@ -30,7 +30,8 @@ static int run(const struct da_opts *opts, struct da_gha *gha,
 {
 	(void)opts;
 	(void)gha;
-	return da_err_set(err, DA_EINVAL, "no checks in this build yet; see "
+	return da_err_set(err, DA_EINVAL,
+			  "no checks in this build yet; see "
 			  "--help");
 }
 
@@ -41,8 +42,8 @@ int main(int argc, char *argv[])
 	struct da_gha *gha = NULL;
 	int status, r;
 
-	status = da_opt_main_start(&tool, argc, argv, stdout, stderr, &gha,
-				   &opts);
+	status =
+	    da_opt_main_start(&tool, argc, argv, stdout, stderr, &gha, &opts);
 	if (!opts)
 		return status;
 	r = run(opts, gha, &err);

@@ -10,17 +10,17 @@
 #include <stdio.h>
 
 static const struct da_opt options[] = {
-	DA_OPT_SHARED,
-	DA_OPT_END,
+    DA_OPT_SHARED,
+    DA_OPT_END,
 };
 
 static const struct da_opt_tool tool = {
-	.name = "smoke-test",
-	.summary = "Waits until a freshly deployed service is healthy, then "
-		   "asserts status, body, JSON fields, version and latency.",
-	.examples = "smoke-test --version\n"
-		    "smoke-test --json --no-summary\n",
-	.opts = options,
+    .name = "smoke-test",
+    .summary = "Waits until a freshly deployed service is healthy, then "
+	       "asserts status, body, JSON fields, version and latency.",
+    .examples = "smoke-test --version\n"
+		"smoke-test --json --no-summary\n",
+    .opts = options,
 };
 
 /* The checks arrive with the tool's own logic; until then, say so. */
@@ -29,7 +29,8 @@ static int run(const struct da_opts *opts, struct da_gha *gha,
 {
 	(void)opts;
 	(void)gha;
-	return da_err_set(err, DA_EINVAL, "no checks in this build yet; see "
+	return da_err_set(err, DA_EINVAL,
+			  "no checks in this build yet; see "
 			  "--help");
 }
 
@@ -40,8 +41,8 @@ int main(int argc, char *argv[])
 	struct da_gha *gha = NULL;
 	int status, r;
 
-	status = da_opt_main_start(&tool, argc, argv, stdout, stderr, &gha,
-				   &opts);
+	status =
+	    da_opt_main_start(&tool, argc, argv, stdout, stderr, &gha, &opts);
 	if (!opts)
 		return status;
 	r = run(opts, gha, &err);

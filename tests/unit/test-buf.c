@@ -10,11 +10,15 @@ static void run_tests(void)
 
 	is_str(da_buf_str(&b), "", "an unused buffer reads as empty");
 	is_int(da_buf_adds(&b, "abcd"), 0, "append within the ceiling");
-	is_int(da_buf_addf(&b, "%d%s", 12, "ef"), 0, "formatted append to exactly the ceiling");
+	is_int(da_buf_addf(&b, "%d%s", 12, "ef"), 0,
+	       "formatted append to exactly the ceiling");
 	is_str(da_buf_str(&b), "abcd12ef", "contents after appends");
-	is_int(da_buf_addch(&b, 'x'), -DA_ELIMIT, "one byte past the ceiling is refused");
-	is_str(da_buf_str(&b), "abcd12ef", "a refused append leaves the buffer unchanged");
-	is_int(da_buf_addf(&b, "%s", "long text"), -DA_ELIMIT, "formatted append past the ceiling is refused");
+	is_int(da_buf_addch(&b, 'x'), -DA_ELIMIT,
+	       "one byte past the ceiling is refused");
+	is_str(da_buf_str(&b), "abcd12ef",
+	       "a refused append leaves the buffer unchanged");
+	is_int(da_buf_addf(&b, "%s", "long text"), -DA_ELIMIT,
+	       "formatted append past the ceiling is refused");
 	da_buf_truncate(&b, 2);
 	is_str(da_buf_str(&b), "ab", "truncate shortens");
 	da_buf_truncate(&b, 10);
@@ -22,7 +26,8 @@ static void run_tests(void)
 	is_int(da_buf_add(&b, "\0z", 2), 0, "binary bytes are kept");
 	is_int(b.len, 4, "length counts the NUL byte");
 	p = da_buf_detach(&b, &n);
-	ok(p && n == 4 && p[2] == '\0' && p[3] == 'z', "detach hands over the bytes");
+	ok(p && n == 4 && p[2] == '\0' && p[3] == 'z',
+	   "detach hands over the bytes");
 	free(p);
 	ok(b.data == NULL && b.len == 0, "detach empties the buffer");
 	p = da_buf_detach(&b, NULL);
@@ -41,7 +46,8 @@ static void run_tests(void)
 		for (i = 0; i < 100000 && r == 0; i++)
 			r = da_buf_addf(&big, "%zu,", i);
 		is_int(r, 0, "the default ceiling allows large buffers");
-		has_str(da_buf_str(&big), "99999,", "large buffer holds the last item");
+		has_str(da_buf_str(&big), "99999,",
+			"large buffer holds the last item");
 		da_buf_release(&big);
 	}
 }

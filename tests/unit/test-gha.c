@@ -106,7 +106,8 @@ static void test_escaping(void)
 	       "properties also escape : and ,");
 	da_buf_reset(&b);
 	da_gha_escape_data(&b, "%25");
-	is_str(da_buf_str(&b), "%2525", "an escaped-looking value is escaped again");
+	is_str(da_buf_str(&b), "%2525",
+	       "an escaped-looking value is escaped again");
 	da_buf_release(&b);
 
 	is_int(da_gha_md_cell(&b, "a|b\\c\r\nd\ne\rf\tg"), 0, "table cell");
@@ -118,7 +119,7 @@ static void test_escaping(void)
 static void test_outside(void)
 {
 	struct da_err err = DA_ERR_INIT;
-	struct da_gha_loc loc = { "src/a.c", 3, 0, 0, 0, "T" };
+	struct da_gha_loc loc = {"src/a.c", 3, 0, 0, 0, "T"};
 	struct capture c;
 	struct da_gha *g;
 
@@ -127,7 +128,8 @@ static void test_outside(void)
 	unsetenv("GITHUB_STEP_SUMMARY");
 	unsetenv("RUNNER_DEBUG");
 	g = open_gha();
-	ok(g && !da_gha_in_actions(g), "outside actions without GITHUB_ACTIONS");
+	ok(g && !da_gha_in_actions(g),
+	   "outside actions without GITHUB_ACTIONS");
 	if (!g)
 		return;
 	ok(!da_gha_has_summary(g), "no summary file outside actions");
@@ -178,13 +180,12 @@ static void test_outside(void)
 
 static void test_outputs(void)
 {
-	static const unsigned char colliding[] = { 0x00, 0x11 };
-	static const unsigned char always[] = { 0x00, 0x00, 0x00, 0x00, 0x00,
-						0x00, 0x00, 0x00, 0x00, 0x00,
-						0x00, 0x00, 0x00, 0x00, 0x00,
-						0x00, 0x00, 0x00, 0x00 };
-	struct script s = { colliding, sizeof(colliding), 0 };
-	struct da_gha_random rnd = { scripted, &s };
+	static const unsigned char colliding[] = {0x00, 0x11};
+	static const unsigned char always[] = {
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+	struct script s = {colliding, sizeof(colliding), 0};
+	struct da_gha_random rnd = {scripted, &s};
 	struct da_err err = DA_ERR_INIT;
 	struct da_buf b = DA_BUF_INIT(0);
 	char path[4200];
@@ -218,7 +219,8 @@ static void test_outputs(void)
 	{
 		struct da_buf want = DA_BUF_INIT(0);
 
-		da_buf_addf(&want, "earlier=1\nplain=one line\n"
+		da_buf_addf(&want,
+			    "earlier=1\nplain=one line\n"
 			    "multi<<%s\nfirst\n%s\nlast\n%s\n",
 			    ones, zero, ones);
 		is_str(da_buf_str(&b), da_buf_str(&want),
@@ -261,8 +263,8 @@ static void test_outputs(void)
 	slurp(path, &b);
 	{
 		size_t before = b.len;
-		const char *bad[] = { "", "a b", "a=b", "x<<y", "caf\xc3\xa9",
-				      "a.b", "a\nb" };
+		const char *bad[] = {"",    "a b", "a=b", "x<<y", "caf\xc3\xa9",
+				     "a.b", "a\nb"};
 		size_t i;
 
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -297,7 +299,7 @@ static void test_outputs(void)
 
 static void test_commands(void)
 {
-	struct da_gha_loc loc = { "dir,x:y.c", 3, 4, 1, 7, "T: 1, 2" };
+	struct da_gha_loc loc = {"dir,x:y.c", 3, 4, 1, 7, "T: 1, 2"};
 	struct da_err err = DA_ERR_INIT;
 	struct da_buf b = DA_BUF_INIT(0);
 	struct capture c;
@@ -309,7 +311,7 @@ static void test_commands(void)
 		return;
 	cap_open(&c);
 	da_gha_annotate(g, c.f, DA_GHA_ERROR,
-			&(struct da_gha_loc){ "a.c", 3, 0, 0, 0, "T" }, "msg",
+			&(struct da_gha_loc){"a.c", 3, 0, 0, 0, "T"}, "msg",
 			&err);
 	da_gha_annotate(g, c.f, DA_GHA_WARNING, &loc, "50%\r\nnext", &err);
 	da_gha_annotate(g, c.f, DA_GHA_NOTICE, NULL, "a: b, c", &err);
@@ -336,7 +338,7 @@ static void test_commands(void)
 	da_gha_mask(g, c.f, "abcdef", &err);
 	da_gha_mask(g, c.f, "", &err);
 	da_gha_annotate(g, c.f, DA_GHA_ERROR,
-			&(struct da_gha_loc){ "line1.c", 0, 0, 0, 0, "line2" },
+			&(struct da_gha_loc){"line1.c", 0, 0, 0, 0, "line2"},
 			"see line1", &err);
 	is_str(cap_close(&c),
 	       "::add-mask::line1\n"
@@ -388,8 +390,10 @@ static void prefill(const char *path, size_t size)
 
 static const char *note_for(char *buf, size_t size, size_t over)
 {
-	int n = snprintf(buf, size, "\n> **Note:** summary truncated: %zu "
-			 "bytes over GitHub's 1 MiB limit.\n", over);
+	int n = snprintf(buf, size,
+			 "\n> **Note:** summary truncated: %zu "
+			 "bytes over GitHub's 1 MiB limit.\n",
+			 over);
 
 	return n > 0 && (size_t)n < size ? buf : "";
 }
@@ -449,8 +453,8 @@ static void test_summary(void)
 	ok(b.len <= DA_GHA_SUMMARY_MAX, "still within 1 MiB");
 	ok(b.len >= notelen && strcmp(b.data + b.len - notelen, note) == 0,
 	   "note present with the bytes over");
-	ok(b.data[b.len - notelen - 1] == '\n' &&
-	   (b.len - notelen) % 100 == 0, "earlier text cut at a line end");
+	ok(b.data[b.len - notelen - 1] == '\n' && (b.len - notelen) % 100 == 0,
+	   "earlier text cut at a line end");
 	ok(strstr(b.data, "row") == NULL, "nothing of the new text fits");
 	da_gha_free(g);
 

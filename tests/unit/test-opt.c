@@ -11,59 +11,96 @@
 #include <string.h>
 
 static const struct da_opt opts_table[] = {
-	{ .name = "url", .short_name = 'u', .arg = "URL",
-	  .type = DA_OPT_STRING, .flags = DA_OPT_REQUIRED,
-	  .help = "Base URL of the service." },
-	{ .name = "timeout", .short_name = 't', .arg = "SECONDS",
-	  .type = DA_OPT_INT, .def = "30", .min = 1, .max = 3600,
-	  .help = "Give up after this many seconds." },
-	{ .name = "retries", .arg = "N", .type = DA_OPT_INT, .def = "3",
-	  .min = 0, .max = LLONG_MAX, .help = "How often to retry." },
-	{ .name = "offset", .arg = "N", .type = DA_OPT_INT,
-	  .help = "Any integer." },
-	{ .name = "verbose", .short_name = 'v', .type = DA_OPT_BOOL,
-	  .def = "false", .help = "Say more." },
-	{ .name = "color", .type = DA_OPT_BOOL, .def = "true",
-	  .help = "Colour the output when it is a terminal, which is a long "
-		  "sentence so that the help text has to wrap it over more "
-		  "than one line of eighty columns." },
-	{ .name = "path", .short_name = 'p', .arg = "PATH",
-	  .type = DA_OPT_LIST, .def = "src\nlib", .help = "Paths to check." },
-	{ .name = "token", .arg = "TOKEN", .type = DA_OPT_STRING,
-	  .env = "DA_TEST_TOKEN", .flags = DA_OPT_SECRET,
-	  .help = "API token." },
-	{ .name = "pin", .arg = "PIN", .type = DA_OPT_INT,
-	  .flags = DA_OPT_SECRET, .help = "A secret number." },
-	{ .name = "region", .arg = "REGION", .type = DA_OPT_STRING,
-	  .env = "DA_TEST_REGION", .def = "af-south-1",
-	  .help = "Where the data lives." },
-	{ .name = "debug-dump", .type = DA_OPT_BOOL, .flags = DA_OPT_HIDDEN,
-	  .help = "Internal." },
-	DA_OPT_SHARED,
-	DA_OPT_END,
+    {.name = "url",
+     .short_name = 'u',
+     .arg = "URL",
+     .type = DA_OPT_STRING,
+     .flags = DA_OPT_REQUIRED,
+     .help = "Base URL of the service."},
+    {.name = "timeout",
+     .short_name = 't',
+     .arg = "SECONDS",
+     .type = DA_OPT_INT,
+     .def = "30",
+     .min = 1,
+     .max = 3600,
+     .help = "Give up after this many seconds."},
+    {.name = "retries",
+     .arg = "N",
+     .type = DA_OPT_INT,
+     .def = "3",
+     .min = 0,
+     .max = LLONG_MAX,
+     .help = "How often to retry."},
+    {.name = "offset", .arg = "N", .type = DA_OPT_INT, .help = "Any integer."},
+    {.name = "verbose",
+     .short_name = 'v',
+     .type = DA_OPT_BOOL,
+     .def = "false",
+     .help = "Say more."},
+    {.name = "color",
+     .type = DA_OPT_BOOL,
+     .def = "true",
+     .help = "Colour the output when it is a terminal, which is a long "
+	     "sentence so that the help text has to wrap it over more "
+	     "than one line of eighty columns."},
+    {.name = "path",
+     .short_name = 'p',
+     .arg = "PATH",
+     .type = DA_OPT_LIST,
+     .def = "src\nlib",
+     .help = "Paths to check."},
+    {.name = "token",
+     .arg = "TOKEN",
+     .type = DA_OPT_STRING,
+     .env = "DA_TEST_TOKEN",
+     .flags = DA_OPT_SECRET,
+     .help = "API token."},
+    {.name = "pin",
+     .arg = "PIN",
+     .type = DA_OPT_INT,
+     .flags = DA_OPT_SECRET,
+     .help = "A secret number."},
+    {.name = "region",
+     .arg = "REGION",
+     .type = DA_OPT_STRING,
+     .env = "DA_TEST_REGION",
+     .def = "af-south-1",
+     .help = "Where the data lives."},
+    {.name = "debug-dump",
+     .type = DA_OPT_BOOL,
+     .flags = DA_OPT_HIDDEN,
+     .help = "Internal."},
+    DA_OPT_SHARED,
+    DA_OPT_END,
 };
 
 static const struct da_opt_tool tool = {
-	.name = "test-tool",
-	.summary = "Checks things for the unit tests of the option parser.",
-	.examples = "test-tool --url https://example.com\n\n"
-		    "test-tool -u https://example.com --no-color\n",
-	.opts = opts_table,
+    .name = "test-tool",
+    .summary = "Checks things for the unit tests of the option parser.",
+    .examples = "test-tool --url https://example.com\n\n"
+		"test-tool -u https://example.com --no-color\n",
+    .opts = opts_table,
 };
 
 static const struct da_opt files_table[] = {
-	{ .name = "strict", .short_name = 's', .type = DA_OPT_BOOL,
-	  .help = "Be strict." },
-	{ .name = "name", .short_name = 'n', .arg = "NAME",
-	  .type = DA_OPT_STRING, .help = "A name." },
-	DA_OPT_END,
+    {.name = "strict",
+     .short_name = 's',
+     .type = DA_OPT_BOOL,
+     .help = "Be strict."},
+    {.name = "name",
+     .short_name = 'n',
+     .arg = "NAME",
+     .type = DA_OPT_STRING,
+     .help = "A name."},
+    DA_OPT_END,
 };
 
 static const struct da_opt_tool files_tool = {
-	.name = "files-tool",
-	.summary = "Takes files.",
-	.args = "[FILE ...]",
-	.opts = files_table,
+    .name = "files-tool",
+    .summary = "Takes files.",
+    .args = "[FILE ...]",
+    .opts = files_table,
 };
 
 static struct da_err err;
@@ -94,14 +131,16 @@ static int parse(const struct da_opt_tool *t, const char *inputs,
 	return da_opt_parse(t, argc, argv, &text, ret, &err);
 }
 
-#define fails(expect_msg, inputs, ...) do { \
-	struct da_opts *o_; \
-	int r_ = parse(&tool, (inputs), &o_, __VA_ARGS__, (char *)NULL); \
-	is_int(r_, -DA_EINVAL, "error: " expect_msg); \
-	is_str(err.msg, (expect_msg), "message: " expect_msg); \
-	ok(o_ == NULL, "no result on error"); \
-	da_opt_free(o_); \
-} while (0)
+#define fails(expect_msg, inputs, ...)                                         \
+	do {                                                                   \
+		struct da_opts *o_;                                            \
+		int r_ =                                                       \
+		    parse(&tool, (inputs), &o_, __VA_ARGS__, (char *)NULL);    \
+		is_int(r_, -DA_EINVAL, "error: " expect_msg);                  \
+		is_str(err.msg, (expect_msg), "message: " expect_msg);         \
+		ok(o_ == NULL, "no result on error");                          \
+		da_opt_free(o_);                                               \
+	} while (0)
 
 static void test_forms(void)
 {
@@ -122,18 +161,20 @@ static void test_forms(void)
 	ok(da_opt_str(o, "token") == NULL, "unset string without default");
 	is_int(da_opt_source(o, "token"), DA_OPT_SRC_NONE, "source none");
 	ok(da_opt_str(o, "nope") == NULL && !da_opt_bool(o, "nope") &&
-	   da_opt_int(o, "nope") == 0, "unknown names read as unset");
+	       da_opt_int(o, "nope") == 0,
+	   "unknown names read as unset");
 	da_opt_free(o);
 
 	is_int(parse(&tool, NULL, &o, "--url", "http://b", "--timeout", "5",
-		     (char *)NULL), 0, "--opt value");
+		     (char *)NULL),
+	       0, "--opt value");
 	is_str(da_opt_str(o, "url"), "http://b", "value of --url VALUE");
 	is_int(da_opt_int(o, "timeout"), 5, "int from flag");
 	da_opt_free(o);
 
 	is_int(parse(&tool, NULL, &o, "-u", "http://c", "-t60", "-v",
-		     "--no-color", "--offset", "-5", (char *)NULL), 0,
-	       "short flags");
+		     "--no-color", "--offset", "-5", (char *)NULL),
+	       0, "short flags");
 	is_str(da_opt_str(o, "url"), "http://c", "-u VALUE");
 	is_int(da_opt_int(o, "timeout"), 60, "-tVALUE");
 	ok(da_opt_bool(o, "verbose"), "-v sets a bool");
@@ -142,30 +183,32 @@ static void test_forms(void)
 	da_opt_free(o);
 
 	is_int(parse(&tool, NULL, &o, "-vuhttp://d", "--verbose=no",
-		     "--offset=+7", "--color=YES", (char *)NULL), 0,
-	       "bundled short flags");
+		     "--offset=+7", "--color=YES", (char *)NULL),
+	       0, "bundled short flags");
 	is_str(da_opt_str(o, "url"), "http://d", "bundle ends with a value");
 	ok(!da_opt_bool(o, "verbose"), "a later --verbose=no wins");
 	ok(da_opt_bool(o, "color"), "bool values are case-insensitive");
 	is_int(da_opt_int(o, "offset"), 7, "explicit plus sign");
 	da_opt_free(o);
 
-	is_int(parse(&tool, NULL, &o, "-u", "x", "--retries", "0",
-		     "--url", "y", (char *)NULL), 0, "repeated string flag");
+	is_int(parse(&tool, NULL, &o, "-u", "x", "--retries", "0", "--url", "y",
+		     (char *)NULL),
+	       0, "repeated string flag");
 	is_str(da_opt_str(o, "url"), "y", "the last string flag wins");
 	is_int(da_opt_int(o, "retries"), 0, "the minimum is allowed");
 	da_opt_free(o);
 
-	is_int(parse(&tool, NULL, &o, "--url", "x", "--debug-dump",
-		     (char *)NULL), 0, "a hidden option is still a flag");
+	is_int(
+	    parse(&tool, NULL, &o, "--url", "x", "--debug-dump", (char *)NULL),
+	    0, "a hidden option is still a flag");
 	ok(da_opt_bool(o, "debug-dump"), "hidden flag value");
 	da_opt_free(o);
 }
 
 static void test_errors(void)
 {
-	fails("unknown option '--ulr'; did you mean '--url'?", NULL,
-	      "--ulr", "x");
+	fails("unknown option '--ulr'; did you mean '--url'?", NULL, "--ulr",
+	      "x");
 	fails("unknown option '--bogus'; see --help", NULL, "--bogus");
 	fails("unknown option '--verbse'; did you mean '--verbose'?", NULL,
 	      "--verbse=1");
@@ -181,10 +224,10 @@ static void test_errors(void)
 	fails("option '-t' needs a value (SECONDS)", NULL, "-u", "x", "-t");
 	fails("option '--help' takes no value", NULL, "--help=yes");
 	fails("option '--no-color' takes no value", NULL, "--no-color=1");
-	fails("invalid value 'abc' for '--timeout': expected an integer",
-	      NULL, "-u", "x", "--timeout", "abc");
-	fails("invalid value '12x' for '-t': expected an integer", NULL,
-	      "-u", "x", "-t", "12x");
+	fails("invalid value 'abc' for '--timeout': expected an integer", NULL,
+	      "-u", "x", "--timeout", "abc");
+	fails("invalid value '12x' for '-t': expected an integer", NULL, "-u",
+	      "x", "-t", "12x");
 	fails("invalid value ' 5' for '--timeout': expected an integer", NULL,
 	      "-u", "x", "--timeout", " 5");
 	fails("invalid value '' for '--timeout': expected an integer", NULL,
@@ -192,21 +235,21 @@ static void test_errors(void)
 	fails("invalid value '-' for '--offset': expected an integer", NULL,
 	      "-u", "x", "--offset=-");
 	fails("invalid value '99999999999999999999' for '--offset': out of "
-	      "range", NULL, "-u", "x", "--offset", "99999999999999999999");
+	      "range",
+	      NULL, "-u", "x", "--offset", "99999999999999999999");
 	fails("invalid value '0' for '--timeout': must be between 1 and 3600",
 	      NULL, "-u", "x", "--timeout", "0");
 	fails("invalid value '3601' for '--timeout': must be between 1 and "
-	      "3600", NULL, "-u", "x", "--timeout", "3601");
+	      "3600",
+	      NULL, "-u", "x", "--timeout", "3601");
 	fails("invalid value '-1' for '--retries': must be at least 0", NULL,
 	      "-u", "x", "--retries=-1");
 	fails("invalid value 'maybe' for '--verbose': expected true or false",
 	      NULL, "-u", "x", "--verbose=maybe");
-	fails("invalid value for '--pin': expected an integer", NULL, "-u",
-	      "x", "--pin", "s3cret");
-	fails("missing required option '--url' (input 'url')", NULL,
-	      "-v");
-	fails("missing required option '--url' (input 'url')", NULL,
-	      "--url=");
+	fails("invalid value for '--pin': expected an integer", NULL, "-u", "x",
+	      "--pin", "s3cret");
+	fails("missing required option '--url' (input 'url')", NULL, "-v");
+	fails("missing required option '--url' (input 'url')", NULL, "--url=");
 	fails("unexpected argument 'file.txt'; test-tool takes options only",
 	      NULL, "-u", "x", "file.txt");
 }
@@ -217,9 +260,11 @@ static void test_inputs(void)
 	size_t n;
 	const char *const *l;
 
-	is_int(parse(&tool, "{\"url\":\"http://in\",\"timeout\":\"45\","
+	is_int(parse(&tool,
+		     "{\"url\":\"http://in\",\"timeout\":\"45\","
 		     "\"verbose\":\"\",\"json\":\"true\",\"summary\":\"\","
-		     "\"path\":\"a\\n b ,c\\n\\n,d\"}", &o, (char *)NULL),
+		     "\"path\":\"a\\n b ,c\\n\\n,d\"}",
+		     &o, (char *)NULL),
 	       0, "inputs from DA_INPUTS");
 	is_str(da_opt_str(o, "url"), "http://in", "string input");
 	is_int(da_opt_int(o, "timeout"), 45, "int input");
@@ -231,13 +276,14 @@ static void test_inputs(void)
 	ok(da_opt_bool(o, "summary"), "empty summary keeps default true");
 	l = da_opt_list(o, "path", &n);
 	ok(n == 4 && strcmp(l[0], "a") == 0 && strcmp(l[1], "b") == 0 &&
-	   strcmp(l[2], "c") == 0 && strcmp(l[3], "d") == 0,
+	       strcmp(l[2], "c") == 0 && strcmp(l[3], "d") == 0,
 	   "list input split on newlines and commas, trimmed");
 	da_opt_free(o);
 
-	is_int(parse(&tool, "{\"url\":\"http://in\",\"path\":\"x\"}", &o,
-		     "-p", "a", "--path", "b,c", "--url", "http://flag",
-		     (char *)NULL), 0, "flags over inputs");
+	is_int(parse(&tool, "{\"url\":\"http://in\",\"path\":\"x\"}", &o, "-p",
+		     "a", "--path", "b,c", "--url", "http://flag",
+		     (char *)NULL),
+	       0, "flags over inputs");
 	is_str(da_opt_str(o, "url"), "http://flag", "flag beats input");
 	l = da_opt_list(o, "path", &n);
 	ok(n == 3 && strcmp(l[0], "a") == 0 && strcmp(l[2], "c") == 0,
@@ -263,8 +309,7 @@ static void test_inputs(void)
 	is_str(da_opt_str(o, "region"), "eu-west-1", "env over default");
 	is_int(da_opt_source(o, "region"), DA_OPT_SRC_ENV, "env source");
 	da_opt_free(o);
-	parse(&tool, "{\"region\":\"us-east-1\"}", &o, "-u", "x",
-	      (char *)NULL);
+	parse(&tool, "{\"region\":\"us-east-1\"}", &o, "-u", "x", (char *)NULL);
 	is_str(da_opt_str(o, "region"), "us-east-1", "input over env");
 	da_opt_free(o);
 	parse(&tool, "{\"region\":\"us-east-1\"}", &o, "-u", "x", "--region",
@@ -274,15 +319,17 @@ static void test_inputs(void)
 	da_opt_free(o);
 	unsetenv("DA_TEST_REGION");
 
-	is_int(parse(&tool, "{\"url\":\"x\",\"verbose\":true,\"timeout\":9,"
-		     "\"token\":null}", &o, (char *)NULL), 0,
-	       "JSON booleans, integers and null are accepted");
+	is_int(parse(&tool,
+		     "{\"url\":\"x\",\"verbose\":true,\"timeout\":9,"
+		     "\"token\":null}",
+		     &o, (char *)NULL),
+	       0, "JSON booleans, integers and null are accepted");
 	ok(da_opt_bool(o, "verbose") && da_opt_int(o, "timeout") == 9,
 	   "typed JSON values");
 	da_opt_free(o);
 
-	fails("unknown input 'bogus' in DA_INPUTS", "{\"bogus\":\"\"}",
-	      "-u", "x");
+	fails("unknown input 'bogus' in DA_INPUTS", "{\"bogus\":\"\"}", "-u",
+	      "x");
 	fails("unknown input 'debug-dump' in DA_INPUTS",
 	      "{\"debug-dump\":\"true\"}", "-u", "x");
 	fails("unknown input 'help' in DA_INPUTS", "{\"help\":\"\"}", "-u",
@@ -295,8 +342,8 @@ static void test_inputs(void)
 	      "{\"url\":\"x\",\"timeout\":\"abc\"}", "-v");
 	fails("invalid value 'sure' for input 'json': expected true or false",
 	      "{\"url\":\"x\",\"json\":\"sure\"}", "-v");
-	fails("missing required option '--url' (input 'url')",
-	      "{\"url\":\"\"}", "-v");
+	fails("missing required option '--url' (input 'url')", "{\"url\":\"\"}",
+	      "-v");
 	{
 		struct da_buf many = DA_BUF_INIT(0);
 		struct da_opts *o_;
@@ -308,8 +355,10 @@ static void test_inputs(void)
 		da_buf_adds(&many, "\"}");
 		is_int(parse(&tool, da_buf_str(&many), &o_, (char *)NULL),
 		       -DA_ELIMIT, "a list over the ceiling is refused");
-		is_str(err.msg, "too many values for input 'path': at most "
-		       "4096", "list ceiling message");
+		is_str(err.msg,
+		       "too many values for input 'path': at most "
+		       "4096",
+		       "list ceiling message");
 		da_buf_release(&many);
 	}
 	{
@@ -359,7 +408,8 @@ static void test_positional(void)
 	struct da_opts *o;
 
 	is_int(parse(&files_tool, NULL, &o, "a.xml", "-s", "-", "--", "--name",
-		     "-n", (char *)NULL), 0, "positional arguments");
+		     "-n", (char *)NULL),
+	       0, "positional arguments");
 	ok(da_opt_bool(o, "strict"), "flag between positionals");
 	ok(da_opt_str(o, "name") == NULL, "after -- flags are arguments");
 	is_int(da_opt_nargs(o), 4, "four positionals");
@@ -370,8 +420,8 @@ static void test_positional(void)
 	ok(da_opt_arg(o, 4) == NULL, "past the end");
 	da_opt_free(o);
 
-	is_int(parse(&files_tool, NULL, &o, "-sn", "x", "--", (char *)NULL),
-	       0, "a trailing -- is fine");
+	is_int(parse(&files_tool, NULL, &o, "-sn", "x", "--", (char *)NULL), 0,
+	       "a trailing -- is fine");
 	is_str(da_opt_str(o, "name"), "x", "-sn VALUE");
 	is_int(da_opt_nargs(o), 0, "no positionals");
 	da_opt_free(o);
@@ -398,34 +448,47 @@ static void test_help(void)
 	struct da_opts *o;
 	const char *h;
 
-	is_int(parse(&tool, "{\"bogus\":1}", &o, "-v", "--help",
-		     (char *)NULL), DA_OPT_SHOW, "--help wins over bad inputs");
+	is_int(parse(&tool, "{\"bogus\":1}", &o, "-v", "--help", (char *)NULL),
+	       DA_OPT_SHOW, "--help wins over bad inputs");
 	ok(o == NULL, "no options with help");
 	h = da_buf_str(&text);
-	has_str(h, "usage: test-tool [-h] [--version] -u URL [-t SECONDS] "
-		"[--retries N] [--offset N]\n                 [-v] [--no-color] "
-		"[-p PATH] [--token TOKEN] [--pin PIN]\n", "synopsis wraps "
-		"under the tool name");
+	has_str(
+	    h,
+	    "usage: test-tool [-h] [--version] -u URL [-t SECONDS] "
+	    "[--retries N] [--offset N]\n                 [-v] [--no-color] "
+	    "[-p PATH] [--token TOKEN] [--pin PIN]\n",
+	    "synopsis wraps "
+	    "under the tool name");
 	has_str(h, "[--no-summary]\n", "synopsis ends with the options");
-	has_str(h, "\nChecks things for the unit tests of the option "
-		"parser.\n", "summary");
+	has_str(h,
+		"\nChecks things for the unit tests of the option "
+		"parser.\n",
+		"summary");
 	has_str(h, "\nOptions:\n  -u, --url URL", "options section");
-	has_str(h, "\n      --retries N        How often to retry. At least 0. "
-		"Default: 3.\n", "long-only options are aligned");
-	has_str(h, "Give up after this many seconds. From 1 to 3600.\n"
+	has_str(h,
+		"\n      --retries N        How often to retry. At least 0. "
+		"Default: 3.\n",
+		"long-only options are aligned");
+	has_str(h,
+		"Give up after this many seconds. From 1 to 3600.\n"
 		"                         Default: 30.\n",
 		"range and default shown");
 	has_str(h, "Base URL of the service. Required.\n", "required shown");
 	has_str(h, "Default: src, lib.", "list default on one line");
 	has_str(h, "Environment: DA_TEST_TOKEN.", "env fallback shown");
 	has_str(h, "      --[no-]color", "bools show their negation");
-	has_str(h, "Colour the output when it is a terminal, which is a\n"
-		"                         long sentence", "long help wraps");
+	has_str(h,
+		"Colour the output when it is a terminal, which is a\n"
+		"                         long sentence",
+		"long help wraps");
 	ok(strstr(h, "debug-dump") == NULL, "hidden options stay hidden");
 	has_str(h, "  -h, --help", "built-in help listed");
-	has_str(h, "\nExamples:\n  test-tool --url https://example.com\n\n"
-		"  test-tool -u", "examples indented, blank lines kept");
-	has_str(h, "\nExit status:\n  0  pass\n  1  the check failed\n"
+	has_str(h,
+		"\nExamples:\n  test-tool --url https://example.com\n\n"
+		"  test-tool -u",
+		"examples indented, blank lines kept");
+	has_str(h,
+		"\nExit status:\n  0  pass\n  1  the check failed\n"
 		"  2  usage or bad input\n  3  could not run",
 		"exit status lines");
 	check_width(h, "help fits in 80 columns");
@@ -433,8 +496,10 @@ static void test_help(void)
 	is_int(parse(&tool, NULL, &o, "-h", (char *)NULL), DA_OPT_SHOW, "-h");
 	is_int(parse(&files_tool, NULL, &o, "-sh", (char *)NULL), DA_OPT_SHOW,
 	       "-h in a bundle");
-	has_str(da_buf_str(&text), "usage: files-tool [-h] [--version] [-s] "
-		"[-n NAME] [FILE ...]\n", "positionals in the synopsis");
+	has_str(da_buf_str(&text),
+		"usage: files-tool [-h] [--version] [-s] "
+		"[-n NAME] [FILE ...]\n",
+		"positionals in the synopsis");
 	has_str(da_buf_str(&text), "  -n, --name NAME", "short placeholder");
 	check_width(da_buf_str(&text), "small help fits too");
 
@@ -464,7 +529,8 @@ static void test_json(void)
 	arr = json_loads(da_buf_str(&text), 0, &jerr);
 	ok(json_is_array(arr), "options JSON is an array");
 	is_int(json_array_size(arr), 12, "every non-hidden option");
-	json_array_foreach(arr, i, e) {
+	json_array_foreach(arr, i, e)
+	{
 		if (strcmp(json_string_value(json_object_get(e, "name")),
 			   "debug-dump") == 0)
 			hidden = 1;
@@ -474,8 +540,7 @@ static void test_json(void)
 	is_str(json_string_value(json_object_get(e, "name")), "url", "name");
 	is_str(json_string_value(json_object_get(e, "short")), "u", "short");
 	is_str(json_string_value(json_object_get(e, "arg")), "URL", "arg");
-	is_str(json_string_value(json_object_get(e, "type")), "string",
-	       "type");
+	is_str(json_string_value(json_object_get(e, "type")), "string", "type");
 	ok(json_is_null(json_object_get(e, "default")), "no default: null");
 	ok(json_is_true(json_object_get(e, "required")), "required");
 	is_str(json_string_value(json_object_get(e, "description")),
@@ -483,7 +548,8 @@ static void test_json(void)
 	ok(json_is_null(json_object_get(e, "env")), "no env: null");
 	ok(json_is_false(json_object_get(e, "secret")), "not secret");
 	ok(json_is_null(json_object_get(e, "min")) &&
-	   json_is_null(json_object_get(e, "max")), "min/max null for strings");
+	       json_is_null(json_object_get(e, "max")),
+	   "min/max null for strings");
 	e = json_array_get(arr, 1);
 	is_str(json_string_value(json_object_get(e, "default")), "30",
 	       "int default as a string");
@@ -491,7 +557,8 @@ static void test_json(void)
 	is_int(json_integer_value(json_object_get(e, "max")), 3600, "max");
 	e = json_array_get(arr, 2);
 	ok(json_is_integer(json_object_get(e, "min")) &&
-	   json_is_null(json_object_get(e, "max")), "one-sided bounds");
+	       json_is_null(json_object_get(e, "max")),
+	   "one-sided bounds");
 	e = json_array_get(arr, 4);
 	is_str(json_string_value(json_object_get(e, "type")), "bool",
 	       "bool type");
@@ -516,14 +583,14 @@ static void test_json(void)
 
 static void test_main(void)
 {
-	char *argv[4] = { (char *)"test-tool", NULL, NULL, NULL };
+	char *argv[4] = {(char *)"test-tool", NULL, NULL, NULL};
 	struct da_opts *o = NULL;
 	struct da_gha *g = NULL;
 	struct capture {
 		char *text;
 		size_t len;
 		FILE *f;
-	} out = { NULL, 0, NULL }, errs = { NULL, 0, NULL };
+	} out = {NULL, 0, NULL}, errs = {NULL, 0, NULL};
 	int status;
 
 	unsetenv("DA_INPUTS");
@@ -557,7 +624,8 @@ static void test_main(void)
 	}
 	fclose(out.f);
 	fclose(errs.f);
-	is_str(errs.text, "test-tool: unknown option '--bogus'; see --help\n"
+	is_str(errs.text,
+	       "test-tool: unknown option '--bogus'; see --help\n"
 	       "test-tool: no checks in this build yet\n"
 	       "test-tool: cannot read 'x'\n",
 	       "one line per error, prefixed with the tool");

@@ -32,31 +32,45 @@ static int t_ok(int cond, const char *file, int line, const char *name)
 
 #define ok(cond, name) t_ok(!!(cond), __FILE__, __LINE__, (name))
 
-#define is_int(got, want, name) do { \
-	long long t_g_ = (long long)(got), t_w_ = (long long)(want); \
-	if (!t_ok(t_g_ == t_w_, __FILE__, __LINE__, (name))) \
-		printf("#   got %lld, want %lld\n", t_g_, t_w_); \
-} while (0)
+#define is_int(got, want, name)                                                \
+	do {                                                                   \
+		long long t_g_ = (long long)(got), t_w_ = (long long)(want);   \
+		if (!t_ok(t_g_ == t_w_, __FILE__, __LINE__, (name)))           \
+			printf("#   got %lld, want %lld\n", t_g_, t_w_);       \
+	} while (0)
 
-#define is_str(got, want, name) do { \
-	const char *t_g_ = (got), *t_w_ = (want); \
-	int t_c_ = (t_g_ && t_w_) ? strcmp(t_g_, t_w_) == 0 : t_g_ == t_w_; \
-	if (!t_ok(t_c_, __FILE__, __LINE__, (name))) \
-		printf("#   got  '%s'\n#   want '%s'\n", \
-		       t_g_ ? t_g_ : "(null)", t_w_ ? t_w_ : "(null)"); \
-} while (0)
+#define is_str(got, want, name)                                                \
+	do {                                                                   \
+		const char *t_g_ = (got), *t_w_ = (want);                      \
+		int t_c_ =                                                     \
+		    (t_g_ && t_w_) ? strcmp(t_g_, t_w_) == 0 : t_g_ == t_w_;   \
+		if (!t_ok(t_c_, __FILE__, __LINE__, (name)))                   \
+			printf("#   got  '%s'\n#   want '%s'\n",               \
+			       t_g_ ? t_g_ : "(null)",                         \
+			       t_w_ ? t_w_ : "(null)");                        \
+	} while (0)
 
-#define has_str(hay, needle, name) do { \
-	const char *t_h_ = (hay), *t_n_ = (needle); \
-	if (!t_ok(t_h_ && strstr(t_h_, t_n_) != NULL, __FILE__, __LINE__, \
-		  (name))) \
-		printf("#   '%s'\n#   does not contain '%s'\n", \
-		       t_h_ ? t_h_ : "(null)", t_n_); \
-} while (0)
+#define has_str(hay, needle, name)                                             \
+	do {                                                                   \
+		const char *t_h_ = (hay), *t_n_ = (needle);                    \
+		if (!t_ok(t_h_ && strstr(t_h_, t_n_) != NULL, __FILE__,        \
+			  __LINE__, (name)))                                   \
+			printf("#   '%s'\n#   does not contain '%s'\n",        \
+			       t_h_ ? t_h_ : "(null)", t_n_);                  \
+	} while (0)
 
-#define diag(...) do { printf("# "); printf(__VA_ARGS__); printf("\n"); } while (0)
+#define diag(...)                                                              \
+	do {                                                                   \
+		printf("# ");                                                  \
+		printf(__VA_ARGS__);                                           \
+		printf("\n");                                                  \
+	} while (0)
 
-#define skip_all(why) do { printf("1..0 # SKIP %s\n", (why)); exit(0); } while (0)
+#define skip_all(why)                                                          \
+	do {                                                                   \
+		printf("1..0 # SKIP %s\n", (why));                             \
+		exit(0);                                                       \
+	} while (0)
 
 int main(void)
 {
