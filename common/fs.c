@@ -126,41 +126,60 @@ static int too_big(struct da_err *err, const char *what, const char *path,
 			  at_least ? b : a, b);
 }
 
-int da_fs_read_file(const char *path, size_t max, struct da_buf *ret,
+int da_fs_open_read(const char *path, uint64_t max, int *ret_fd,
 		    struct da_err *err)
 {
-	struct da_buf b;
+	int is_stdin = strcmp(path, "-") == 0, fd, r;
 	struct stat st;
-	char *chunk = NULL;
-	int is_stdin = strcmp(path, "-") == 0, fd = -1, r;
 
-	if (max == 0)
-		max = DA_MAX_FS_FILE;
-	da_buf_init(&b, max);
 	r = check_path(path, "read", err);
 	if (r < 0)
-		goto out;
-	fd = is_stdin ? STDIN_FILENO
+		return r;
+	fd = is_stdin ? dup(STDIN_FILENO)
 		      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		r = sys_fail(err, errno, "read", path);
-		goto out;
-	}
+	if (fd < 0)
+		return sys_fail(err, errno, "read", path);
 	if (fstat(fd, &st) != 0) {
 		r = sys_fail(err, errno, "read", path);
-		goto out;
+		goto fail;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		r = da_err_set(err, DA_EINVAL,
 			       "cannot read '%s': it is a directory; give a "
 			       "file",
 			       path);
-		goto out;
+		goto fail;
 	}
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
+	    !S_ISCHR(st.st_mode) && !S_ISSOCK(st.st_mode)) {
+		r = da_err_set(err, DA_EINVAL,
+			       "cannot read '%s': not a regular file", path);
+		goto fail;
+	}
+	if (max && S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
 		r = too_big(err, "file", path, (uint64_t)st.st_size, max, 0);
-		goto out;
+		goto fail;
 	}
+	*ret_fd = fd;
+	return 0;
+fail:
+	close(fd);
+	return r;
+}
+
+int da_fs_read_file(const char *path, size_t max, struct da_buf *ret,
+		    struct da_err *err)
+{
+	struct da_buf b;
+	char *chunk = NULL;
+	int is_stdin = strcmp(path, "-") == 0, fd = -1, r;
+
+	if (max == 0)
+		max = DA_MAX_FS_FILE;
+	da_buf_init(&b, max);
+	r = da_fs_open_read(path, max, &fd, err);
+	if (r < 0)
+		goto out;
 	chunk = malloc(READ_CHUNK);
 	if (!chunk) {
 		r = da_err_set(err, DA_ENOMEM, "cannot read '%s': %s", path,
@@ -196,7 +215,7 @@ int da_fs_read_file(const char *path, size_t max, struct da_buf *ret,
 	buf_replace(ret, &b);
 	r = 0;
 out:
-	if (fd >= 0 && !is_stdin)
+	if (fd >= 0)
 		close(fd);
 	free(chunk);
 	da_buf_release(&b);

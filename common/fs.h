@@ -40,6 +40,15 @@
 #define DA_FS_SIZE_SIZE 32
 
 /*
+ * Opens path ("-" for standard input, duplicated) for reading and refuses
+ * what is not a stream of bytes: a directory, a device other than a
+ * character device. A regular file over max bytes (0: no ceiling) is
+ * refused before it is read. The caller closes *ret_fd.
+ */
+int da_fs_open_read(const char *path, uint64_t max, int *ret_fd,
+		    struct da_err *err);
+
+/*
  * Reads the whole file at path ("-" is stdin) into *ret, which takes the
  * data and max as its ceiling (its old memory is freed). max 0 means
  * DA_MAX_FS_FILE. Refuses directories and anything over max bytes:

@@ -1,4 +1,5 @@
 #include "json.h"
+#include "fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,51 +76,6 @@ static size_t read_cb(void *buffer, size_t buflen, void *data)
 	return take;
 }
 
-/* Opens path for reading and refuses what is not a stream of bytes. */
-static int open_input(const char *path, size_t max, int *ret_fd,
-		      struct da_err *err)
-{
-	struct stat st;
-	int fd, ret;
-
-	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC)
-			       : dup(STDIN_FILENO);
-	if (fd < 0)
-		return da_err_set(err, errno == ENOENT ? DA_ENOENT : DA_EIO,
-				  "cannot open '%s': %s", path,
-				  strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		ret = da_err_set(err, DA_EIO, "cannot stat '%s': %s", path,
-				 strerror(errno));
-		goto fail;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		ret = da_err_set(err, DA_EINVAL,
-				 "cannot read '%s': it is a directory, "
-				 "expected a file",
-				 path);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
-	    !S_ISCHR(st.st_mode)) {
-		ret = da_err_set(err, DA_EINVAL,
-				 "cannot read '%s': not a regular file", path);
-		goto fail;
-	}
-	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > (uintmax_t)max) {
-		ret = da_err_set(err, DA_ELIMIT,
-				 "cannot read '%s': file is %jd bytes, over "
-				 "the %zu-byte limit",
-				 path, (intmax_t)st.st_size, max);
-		goto fail;
-	}
-	*ret_fd = fd;
-	return 0;
-fail:
-	close(fd);
-	return ret;
-}
-
 int da_json_load_file(const char *path, size_t max, unsigned flags,
 		      json_t **ret_root, struct da_err *err)
 {
@@ -130,7 +86,7 @@ int da_json_load_file(const char *path, size_t max, unsigned flags,
 
 	if (!max)
 		max = DA_MAX_JSON_FILE;
-	ret = open_input(path, max, &fd, err);
+	ret = da_fs_open_read(path, max, &fd, err);
 	if (ret < 0)
 		return ret;
 	r = calloc(1, sizeof(*r));

@@ -21,6 +21,7 @@
 #include <expat.h>
 
 #include "buf.h"
+#include "fs.h"
 
 /* Bytes after which expat starts checking for entity bombs. */
 #define DA_XML_BOMB_THRESHOLD (256ULL << 10)
@@ -306,50 +307,6 @@ out:
 	return ret;
 }
 
-static int open_input(const char *path, int *ret_fd, struct da_err *err)
-{
-	struct stat st;
-	int fd, ret;
-
-	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC)
-			       : dup(STDIN_FILENO);
-	if (fd < 0)
-		return da_err_set(err, errno == ENOENT ? DA_ENOENT : DA_EIO,
-				  "cannot open '%s': %s", path,
-				  strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		ret = da_err_set(err, DA_EIO, "cannot stat '%s': %s", path,
-				 strerror(errno));
-		goto fail;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		ret = da_err_set(err, DA_EINVAL,
-				 "cannot read '%s': it is a directory, "
-				 "expected a file",
-				 path);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
-	    !S_ISCHR(st.st_mode)) {
-		ret = da_err_set(err, DA_EINVAL,
-				 "cannot read '%s': not a regular file", path);
-		goto fail;
-	}
-	if (S_ISREG(st.st_mode) &&
-	    (unsigned long long)st.st_size > DA_MAX_XML_FILE) {
-		ret = da_err_set(err, DA_ELIMIT,
-				 "cannot read '%s': file is %jd bytes, over "
-				 "the %llu-byte limit",
-				 path, (intmax_t)st.st_size, DA_MAX_XML_FILE);
-		goto fail;
-	}
-	*ret_fd = fd;
-	return 0;
-fail:
-	close(fd);
-	return ret;
-}
-
 int da_xml_parse_file(const char *path, const struct da_xml_handler *h,
 		      struct da_err *err)
 {
@@ -360,7 +317,7 @@ int da_xml_parse_file(const char *path, const struct da_xml_handler *h,
 	void *buf;
 	int fd = -1, ret;
 
-	ret = open_input(path, &fd, err);
+	ret = da_fs_open_read(path, DA_MAX_XML_FILE, &fd, err);
 	if (ret < 0)
 		return ret;
 	x = malloc(sizeof(*x));

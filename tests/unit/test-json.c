@@ -334,7 +334,7 @@ static void test_files(void)
 	p = put("big.json", "[1, 2, 3, 4, 5, 6]", 18);
 	r = da_json_load_file(p, 17, 0, &root, &err);
 	is_int(r, -DA_ELIMIT, "file over the ceiling is refused");
-	has_str(err.msg, "file is 18 bytes, over the 17-byte limit",
+	has_str(err.msg, "big.json' is 18 bytes, over the 17 bytes limit",
 		"refused from its size, before reading");
 	r = da_json_load_file(p, 18, 0, &root, &err);
 	is_int(r, 0, "file exactly at the ceiling loads");
@@ -349,7 +349,8 @@ static void test_files(void)
 	ok(n > 0 && (size_t)n < sizeof(path), "path fits");
 	r = da_json_load_file(path, 0, 0, &root, &err);
 	is_int(r, -DA_ENOENT, "a missing file is DA_ENOENT");
-	has_str(err.msg, "cannot open '", "missing file message");
+	has_str(err.msg, "cannot read '", "missing file message");
+	has_str(err.msg, "missing.json': No such file", "and it names the file and the reason");
 	ok(root == NULL, "output untouched on failure");
 
 	/* A pipe has no size: the ceiling must hold while streaming. */
