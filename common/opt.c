@@ -1302,3 +1302,48 @@ int da_opt_main_finish(const struct da_opt_tool *tool, const struct da_gha *gha,
 	da_buf_release(&msg);
 	return (int)da_err_exit(r);
 }
+
+/*
+ * Inside Actions a failure is also an error annotation titled with the
+ * DEPLOY_* code, so it shows on the run page and not only in the log.
+ */
+static void annotate_failure(const struct da_opt_tool *tool, struct da_gha *gha,
+			     FILE *out, int r, const struct da_err *err)
+{
+	enum da_code code = err->code ? err->code : da_err_default_code(r);
+	const char *name = da_code_name(code);
+	struct da_gha_loc loc = {0};
+	char title[128];
+	int n;
+
+	if (!gha || !da_gha_in_actions(gha) || r >= 0)
+		return;
+	n = snprintf(title, sizeof(title), "%s%s%s", tool->name,
+		     name ? ": " : "", name ? name : "");
+	if (n < 0 || (size_t)n >= sizeof(title))
+		return;
+	loc.title = title;
+	/* Best effort: the one-line message on stderr is already out. */
+	(void)da_gha_annotate(gha, out, DA_GHA_ERROR, &loc,
+			      err->msg[0] ? err->msg : da_strerror(r), NULL);
+}
+
+int da_opt_main(const struct da_opt_tool *tool, int argc, char *argv[],
+		da_opt_run_fn run)
+{
+	struct da_err err = DA_ERR_INIT;
+	struct da_opts *opts = NULL;
+	struct da_gha *gha = NULL;
+	int status, r;
+
+	status =
+	    da_opt_main_start(tool, argc, argv, stdout, stderr, &gha, &opts);
+	if (!opts)
+		return status;
+	r = run(opts, gha, &err);
+	status = da_opt_main_finish(tool, gha, stderr, r, &err);
+	annotate_failure(tool, gha, stdout, r, &err);
+	da_opt_free(opts);
+	da_gha_free(gha);
+	return status;
+}

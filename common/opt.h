@@ -181,4 +181,19 @@ int da_opt_main_start(const struct da_opt_tool *tool, int argc, char *argv[],
 int da_opt_main_finish(const struct da_opt_tool *tool, const struct da_gha *gha,
 		       FILE *errf, int r, const struct da_err *err);
 
+/*
+ * A tool's work: reads its options, talks through gha, returns 0, or a
+ * negative DA_E* value with err filled (-DA_EFAIL for a failed check).
+ */
+typedef int (*da_opt_run_fn)(const struct da_opts *opts, struct da_gha *gha,
+			     struct da_err *err);
+
+/*
+ * The whole main() of a tool: start, run, finish, and inside Actions an
+ * error annotation titled with the DEPLOY_* code when run fails. Returns
+ * the exit status.
+ */
+int da_opt_main(const struct da_opt_tool *tool, int argc, char *argv[],
+		da_opt_run_fn run);
+
 #endif

@@ -7,8 +7,6 @@
 #include "common/gha.h"
 #include "common/opt.h"
 
-#include <stdio.h>
-
 static const struct da_opt options[] = {
     DA_OPT_SHARED,
     DA_OPT_END,
@@ -37,18 +35,5 @@ static int run(const struct da_opts *opts, struct da_gha *gha,
 
 int main(int argc, char *argv[])
 {
-	struct da_err err = DA_ERR_INIT;
-	struct da_opts *opts = NULL;
-	struct da_gha *gha = NULL;
-	int status, r;
-
-	status =
-	    da_opt_main_start(&tool, argc, argv, stdout, stderr, &gha, &opts);
-	if (!opts)
-		return status;
-	r = run(opts, gha, &err);
-	status = da_opt_main_finish(&tool, gha, stderr, r, &err);
-	da_opt_free(opts);
-	da_gha_free(gha);
-	return status;
+	return da_opt_main(&tool, argc, argv, run);
 }

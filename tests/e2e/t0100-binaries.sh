@@ -78,6 +78,16 @@ for t in "${DA_TOOLS[@]}"; do
 	run env DA_INPUTS='{"json":"maybe"}' "$b"
 	is "$rc" 2 "$t with a bad bool input exits 2"
 	like "$err" "json" "$t bad bool input: the line names the input"
+
+	# A failed run: one line on stderr everywhere, and inside Actions also
+	# an error annotation titled with the tool and its DEPLOY_* code.
+	run env -u GITHUB_ACTIONS "$b"
+	is "$(lines "$err")" 1 "$t failed run: one line on stderr"
+	unlike "$out" "::error" "$t failed run outside Actions: no workflow command"
+	run env GITHUB_ACTIONS=true "$b"
+	is "$(lines "$err")" 1 "$t failed run in Actions: one line on stderr"
+	like "$out" "^::error title=$t%3A DEPLOY_[A-Z_]+::" \
+		"$t failed run in Actions: an error annotation with the DEPLOY_* code"
 done
 
 done_testing
