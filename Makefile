@@ -52,7 +52,13 @@ MUSL_LDFLAGS := -static -Wl,--gc-sections -s -Lbuild/deps/musl/lib
 BINS := $(addprefix build/bin/,$(TOOLS))
 
 .PHONY: all
+ifeq ($(origin SANITIZE),command line)
+# As in git: "make SANITIZE=address,undefined" builds the tools with the
+# sanitizers, here for the host in build/host/bin (musl has no ASan).
+all: host-bins
+else
 all: $(BINS)
+endif
 
 $(MUSL_DEPS): scripts/deps.lock scripts/deps.sh
 	@scripts/deps.sh build musl
@@ -84,12 +90,16 @@ ifneq ($(SANITIZE),)
 HOST_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 endif
 HOST_CPPFLAGS := -I. -Ibuild/deps/host/include $(DEFS)
+
+# Like git's GIT-CFLAGS: a change of sanitizers rebuilds the host objects.
+HOST_FLAGS := $(H)/.cflags
+$(shell mkdir -p $(H) && (echo '$(HOST_CFLAGS)' | cmp -s - $(HOST_FLAGS) || echo '$(HOST_CFLAGS)' >$(HOST_FLAGS)))
 HOST_LDFLAGS := $(filter -fsanitize%,$(HOST_CFLAGS)) -Lbuild/deps/host/lib
 
 $(HOST_DEPS): scripts/deps.lock scripts/deps.sh
 	@scripts/deps.sh build host
 
-$(H)/%.o: %.c $(COMMON_HDR) $(HOST_DEPS)
+$(H)/%.o: %.c $(COMMON_HDR) $(HOST_DEPS) $(HOST_FLAGS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(HOST_CC) $(WARN) $(HOST_CFLAGS) $(HOST_CPPFLAGS) -c -o $@ $<
