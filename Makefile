@@ -35,6 +35,11 @@ DEFS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 DEP_LIBS := -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -ljansson -lyaml \
 	-lexpat -lpthread
 
+# The version and revision reach version.c and http.c (User-Agent) as -D
+# flags; a stamp that changes with them rebuilds those two objects.
+VERSION_STAMP := build/.version
+$(shell mkdir -p build && (echo '$(VERSION) $(GIT_REV)' | cmp -s - $(VERSION_STAMP) || echo '$(VERSION) $(GIT_REV)' >$(VERSION_STAMP)))
+
 COMMON_SRC := $(sort $(wildcard common/*.c))
 COMMON_HDR := $(wildcard common/*.h)
 TOOL_SRC = $(sort $(wildcard actions/$(1)/*.c))
@@ -103,6 +108,8 @@ $(H)/%.o: %.c $(COMMON_HDR) $(HOST_DEPS) $(HOST_FLAGS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(HOST_CC) $(WARN) $(HOST_CFLAGS) $(HOST_CPPFLAGS) -c -o $@ $<
+
+$(foreach d,$(M) $(H),$(d)/common/version.o $(d)/common/http.o): $(VERSION_STAMP)
 
 $(H)/libda.a: $(COMMON_SRC:%.c=$(H)/%.o)
 	@rm -f $@

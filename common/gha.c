@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 /* Random bytes in a heredoc delimiter (hex-encoded: twice as many chars). */
-#define DELIM_BYTES 16
+#define DELIM_BYTES ((size_t)16)
 #define DELIM_PREFIX "ghadelim_"
 /* How often a delimiter is re-drawn before giving up. */
 #define DELIM_TRIES 16

@@ -208,7 +208,7 @@ static void put_query(struct out *o, const char *q, size_t n)
 void da_http_redact_url(const char *url, char *out, size_t size)
 {
 	struct out o = {out, size, 0, 0};
-	const char *auth, *auth_end, *at, *q, *frag, *end;
+	const char *auth, *auth_end, *at = NULL, *p, *q, *frag, *end;
 
 	if (!size)
 		return;
@@ -218,12 +218,30 @@ void da_http_redact_url(const char *url, char *out, size_t size)
 	end = url + strlen(url);
 	auth = strstr(url, "://");
 	auth = auth ? auth + 3 : url;
-	auth_end = auth + strcspn(auth, "/?#");
+	/*
+	 * User information ends at the last '@' of the authority. A password
+	 * holding '/', '?' or '#' ("u:pa/ss@host") makes the URL malformed,
+	 * and its error message must not show it either: when a ':' comes
+	 * before the first '@' further on, everything up to the last '@' is
+	 * taken as user information. That may hide more than needed, never
+	 * a password.
+	 */
+	for (p = auth; *p && !strchr("/?#", *p); p++)
+		if (*p == '@')
+			at = p;
+	if (!at) {
+		const char *first = strchr(auth, '@');
+
+		if (first && memchr(auth, ':', (size_t)(first - auth)))
+			at = strrchr(auth, '@');
+	}
 	put(&o, url, (size_t)(auth - url));
-	/* The last '@' of the authority ends the user information. */
-	for (at = auth_end; at > auth && at[-1] != '@'; at--)
-		;
-	put(&o, at, (size_t)(auth_end - at));
+	if (at) {
+		put(&o, "***@", 4);
+		auth = at + 1;
+	}
+	auth_end = auth + strcspn(auth, "/?#");
+	put(&o, auth, (size_t)(auth_end - auth));
 	q = auth_end + strcspn(auth_end, "?#");
 	put(&o, auth_end, (size_t)(q - auth_end));
 	if (*q == '?') {
@@ -342,9 +360,10 @@ int da_http_ca_find(const char *env_file, const char *env_dir,
 	for (i = 0; !file && paths && paths[i]; i++)
 		if (is_file(paths[i]))
 			file = paths[i];
+	/* The machine lacks what every HTTPS client needs: cannot run (3). */
 	if (!file && !dir)
 		return da_err_set(
-		    err, DA_ENOENT,
+		    err, DA_EIO,
 		    "no CA bundle found: install ca-certificates, "
 		    "set SSL_CERT_FILE or give the ca-file option");
 	*ret_file = file;
@@ -906,7 +925,13 @@ static void end_attempt(struct xfer *x, CURLcode res, long long now)
 
 	collect_info(x);
 	if (res == CURLE_OK) {
-		if (!status_retried(o, x->resp->status)) {
+		/*
+		 * A 502 or 504 to a POST may come after the backend acted on
+		 * it; only 429 and 503 say it was not taken in.
+		 */
+		if (!status_retried(o, x->resp->status) ||
+		    (!x->idempotent && !o->retry_unsafe &&
+		     x->resp->status != 429 && x->resp->status != 503)) {
 			x->resp->result = 0;
 			da_err_clear(&x->resp->error);
 			x->done = 1;

@@ -21,7 +21,9 @@
  * up to `retries` more times, waiting an exponential backoff with full
  * jitter, or the server's Retry-After (capped) when it sent one. A request
  * that is not idempotent (POST, PATCH) is not retried after a transport
- * error once the request went out, unless retry_unsafe is set. When the
+ * error once the request went out, nor on a listed status other than 429
+ * and 503 (a 502 may come after the backend acted; it is returned as an
+ * answer), unless retry_unsafe is set. When the
  * last attempt still gets a status from the retry list the request fails
  * (-DA_ENET) and the response holds that last answer. Any other status,
  * 404 and 500 included, is an answer, not an error: check resp->status.
@@ -34,7 +36,8 @@
  *
  * Return values are 0 or a negative DA_E*: -DA_ENET network or TLS failure,
  * -DA_ETIMEOUT a timeout, -DA_ELIMIT a ceiling, -DA_EINVAL a bad request,
- * -DA_ENOENT no CA bundle, -DA_ENOMEM.
+ * -DA_ENOENT a CA file or directory given that does not exist, -DA_EIO
+ * no CA bundle on the machine, -DA_ENOMEM.
  */
 #ifndef DA_HTTP_H
 #define DA_HTTP_H
@@ -192,7 +195,8 @@ long long da_http_retry_wait_ms(const struct da_http_options *opts, int retry,
  * existing regular file of paths (NULL-terminated); env_dir (SSL_CERT_DIR)
  * when it is a directory. Returns 0 with *ret_file (may be NULL when only a
  * directory was found) and *ret_dir (may be NULL) pointing into the
- * arguments, or -DA_ENOENT when nothing usable exists.
+ * arguments; -DA_ENOENT when SSL_CERT_FILE or SSL_CERT_DIR names nothing,
+ * -DA_EIO when the machine has no bundle at all.
  */
 int da_http_ca_find(const char *env_file, const char *env_dir,
 		    const char *const *paths, const char **ret_file,

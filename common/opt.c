@@ -13,7 +13,7 @@
 /* The description column of --help never starts further right than this. */
 #define HELP_MAX_LEFT 32
 /* A space --help never breaks a line at, as in "Default: 30". */
-#define NBSP '\x01'
+#define NBSP ((char)1)
 #define NBSP_S "\x01"
 
 struct value {
@@ -419,15 +419,20 @@ static int add_assign(struct cmdline *c, size_t idx, const char *value,
 }
 
 static int add_positional(const struct da_opt_tool *tool, struct cmdline *c,
-			  const char *arg, struct da_err *err)
+			  const char *arg, int argi, struct da_err *err)
 {
 	const char **p;
 
+	/*
+	 * The text is not repeated: a stray argument is often the value of
+	 * a secret given to the wrong flag (--json ghp_...).
+	 */
 	if (!tool->args)
 		return da_err_set(err, DA_EINVAL,
-				  "unexpected argument '%s'; "
-				  "%s takes options only",
-				  arg, tool->name);
+				  "unexpected argument %d (%zu characters); "
+				  "%s takes options only, values as "
+				  "'--name=value'",
+				  argi, strlen(arg), tool->name);
 	p = realloc(c->pos, (c->n_pos + 1) * sizeof(*p));
 	if (!p)
 		return da_err_set(err, DA_ENOMEM,
@@ -550,7 +555,7 @@ static int parse_argv(const struct da_opt_tool *tool, int argc, char *argv[],
 		const char *a = argv[i];
 
 		if (only_positional || a[0] != '-' || a[1] == '\0')
-			r = add_positional(tool, c, a, err);
+			r = add_positional(tool, c, a, i, err);
 		else if (strcmp(a, "--") == 0)
 			only_positional = true;
 		else if (a[1] == '-')
@@ -577,11 +582,17 @@ static int apply_inputs(struct da_opts *o, const char *text, struct da_err *err)
 		return da_err_set(err, DA_ELIMIT, "DA_INPUTS is over %zu bytes",
 				  DA_OPT_MAX_INPUTS);
 	root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
+	if (!root) {
+		/* jansson quotes the input "near '...'": it may be a secret. */
+		char *near = strstr(jerr.text, " near ");
+
+		if (near)
+			*near = '\0';
 		return da_err_set(err, DA_EINVAL,
 				  "cannot parse DA_INPUTS: %s "
 				  "at offset %d",
 				  jerr.text, jerr.position);
+	}
 	if (!json_is_object(root)) {
 		r = da_err_set(err, DA_EINVAL,
 			       "DA_INPUTS must be a JSON "
@@ -607,6 +618,18 @@ static int apply_inputs(struct da_opts *o, const char *text, struct da_err *err)
 		} else if (json_is_integer(val)) {
 			n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
 				     json_integer_value(val));
+			if (n < 0 || (size_t)n >= sizeof(num)) {
+				r = da_err_set(err, DA_EINVAL,
+					       "input '%s' in "
+					       "DA_INPUTS is out of range",
+					       key);
+				goto out;
+			}
+			s = num;
+		} else if (json_is_real(val)) {
+			/* The option's own check says what it accepts. */
+			n = snprintf(num, sizeof(num), "%.17g",
+				     json_real_value(val));
 			if (n < 0 || (size_t)n >= sizeof(num)) {
 				r = da_err_set(err, DA_EINVAL,
 					       "input '%s' in "
@@ -850,10 +873,13 @@ const char *da_opt_arg(const struct da_opts *opts, size_t i)
 int da_opt_mask_secrets(const struct da_opts *opts, struct da_gha *gha,
 			FILE *out, struct da_err *err)
 {
-	const struct da_opt *t = opts->tool->opts;
+	const struct da_opt *t;
 	size_t i;
 	int r;
 
+	if (!opts)
+		return 0;
+	t = opts->tool->opts;
 	for (i = 0; i < opts->n; i++) {
 		if (!(t[i].flags & DA_OPT_SECRET) || !opts->v[i].str)
 			continue;
@@ -901,8 +927,13 @@ static int w_item(struct wrap *w, const char *s, size_t len)
 	w->pending = false;
 	w->at_start = false;
 	w->col += len;
-	for (; len && r == 0; s++, len--)
-		r = da_buf_addch(w->b, *s == NBSP ? ' ' : *s);
+	for (; len && r == 0; s++, len--) {
+		char c = *s;
+
+		if (c == NBSP)
+			c = ' ';
+		r = da_buf_addch(w->b, c);
+	}
 	return r;
 }
 
@@ -1289,7 +1320,7 @@ out:
 int da_opt_main_finish(const struct da_opt_tool *tool, const struct da_gha *gha,
 		       FILE *errf, int r, const struct da_err *err)
 {
-	struct da_buf msg = DA_BUF_INIT(DA_ERR_MSG_MAX * 4);
+	struct da_buf msg = DA_BUF_INIT((size_t)DA_ERR_MSG_MAX * 4);
 	const char *text = err->msg[0] ? err->msg : da_strerror(r);
 
 	if (r >= 0)

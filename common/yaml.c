@@ -216,7 +216,7 @@ static struct da_yaml_doc *new_doc(const char *name)
 
 json_t *da_yaml_root(const struct da_yaml_doc *doc)
 {
-	return doc->root;
+	return doc ? doc->root : NULL;
 }
 
 const char *da_yaml_name(const struct da_yaml_doc *doc)
@@ -457,7 +457,8 @@ static int scalar_value(struct builder *b, const yaml_event_t *ev, json_t **ret)
 	if (memchr(s, '\0', n))
 		return fail(b, DA_EINVAL, ev->start_mark,
 			    "string contains a NUL character");
-	if (tag && strcmp(tag, "!") && strcmp(tag, TAG_PREFIX "str")) {
+	if (tag && strcmp(tag, "!") != 0 &&
+	    strcmp(tag, TAG_PREFIX "str") != 0) {
 		if (!strcmp(tag, TAG_PREFIX "int"))
 			want = "int";
 		else if (!strcmp(tag, TAG_PREFIX "float"))

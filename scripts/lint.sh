@@ -13,7 +13,14 @@ cd "$top" || exit 3
 rc=0
 srcs=$(git ls-files 'common/*.c' 'actions/*.c' 'tests/unit/*.c' 'tests/fuzz/*.c')
 
-base=${LINT_BASE:-$(git merge-base HEAD origin/main 2>/dev/null || git rev-parse -q --verify HEAD~1 2>/dev/null || echo)}
+base=${LINT_BASE:-}
+if [ -z "$base" ]; then
+	base=$(git merge-base HEAD origin/main 2>/dev/null || echo)
+	# On main itself the merge base is HEAD: check the last commit.
+	if [ -z "$base" ] || [ "$base" = "$(git rev-parse HEAD)" ]; then
+		base=$(git rev-parse -q --verify HEAD~1 2>/dev/null || echo)
+	fi
+fi
 if [ -n "$base" ] && ! git rev-parse -q --verify "$base^{commit}" >/dev/null; then
 	echo "lint: no commit '$base'; formatting check skipped"
 	base=

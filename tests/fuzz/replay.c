@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int replay(const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	uint8_t *data = NULL;
+	uint8_t *data = NULL, *exact = NULL;
 	size_t len = 0, n;
 	int ret = -1;
 
@@ -36,9 +37,18 @@ static int replay(const char *path)
 			path);
 		goto out;
 	}
-	LLVMFuzzerTestOneInput(data, len);
+	/*
+	 * As libFuzzer does, hand over a copy of exactly len bytes, so that
+	 * ASan sees a read one byte past the input.
+	 */
+	exact = malloc(len ? len : 1);
+	if (!exact)
+		goto out;
+	memcpy(exact, data, len);
+	LLVMFuzzerTestOneInput(exact, len);
 	ret = 0;
 out:
+	free(exact);
 	free(data);
 	fclose(f);
 	return ret;

@@ -250,7 +250,8 @@ static void test_errors(void)
 	      "--pin", "s3cret");
 	fails("missing required option '--url' (input 'url')", NULL, "-v");
 	fails("missing required option '--url' (input 'url')", NULL, "--url=");
-	fails("unexpected argument 'file.txt'; test-tool takes options only",
+	fails("unexpected argument 3 (8 characters); test-tool takes options "
+	      "only, values as '--name=value'",
 	      NULL, "-u", "x", "file.txt");
 }
 
@@ -370,7 +371,20 @@ static void test_inputs(void)
 		has_str(err.msg, "at offset 9", "JSON error has the offset");
 		ok(strchr(err.msg, '\n') == NULL, "one line");
 		is_int(da_err_exit(-err.e), DA_EXIT_USAGE, "exit status 2");
+
+		/* jansson quotes the text near the error; it may be a secret */
+		is_int(parse(&tool, "{\"url\":\"x\",\"pin\":\"s3cr3tv4lue", &o_,
+			     (char *)NULL),
+		       -DA_EINVAL, "truncated JSON in DA_INPUTS");
+		ok(strstr(err.msg, "s3cr3tv4lue") == NULL,
+		   "the parse error does not repeat the input text");
+		has_str(err.msg, "cannot parse DA_INPUTS: ", "still says what");
 	}
+	fails("invalid value '1.5' for input 'timeout': expected an integer",
+	      "{\"url\":\"x\",\"timeout\":1.5}", "-v");
+	fails("unexpected argument 2 (6 characters); test-tool takes options "
+	      "only, values as '--name=value'",
+	      NULL, "--verbose", "s3cret", "-u", "x");
 
 	setenv("DA_TEST_REGION", "x", 1);
 	setenv("DA_TEST_TOKEN", "tok-from-env", 1);
