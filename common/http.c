@@ -219,14 +219,14 @@ void da_http_redact_url(const char *url, char *out, size_t size)
 	auth = strstr(url, "://");
 	auth = auth ? auth + 3 : url;
 	/*
-	 * User information ends at the last '@' of the authority. A password
-	 * holding '/', '?' or '#' ("u:pa/ss@host") makes the URL malformed,
-	 * and its error message must not show it either: when a ':' comes
-	 * before the first '@' further on, everything up to the last '@' is
-	 * taken as user information. That may hide more than needed, never
-	 * a password.
+	 * User information ends at the last '@' of the authority, but a
+	 * user or password holding '/' ("u:pa/ss@host", "tok/en@host") or
+	 * '?' and '#' makes the URL malformed, and its error message must
+	 * not show it either. So: the last '@' before any '?' or '#'; else,
+	 * when a ':' comes before the first '@', the last '@' of all. That
+	 * may hide more than needed ("host/p@x"), never a credential.
 	 */
-	for (p = auth; *p && !strchr("/?#", *p); p++)
+	for (p = auth; *p && *p != '?' && *p != '#'; p++)
 		if (*p == '@')
 			at = p;
 	if (!at) {

@@ -1099,7 +1099,14 @@ static void test_redact(void)
 	da_http_redact_url("https://u:p%23ss@host/x", out, sizeof(out));
 	is_str(out, "https://***@host/x", "an escaped '#' is user info");
 	da_http_redact_url("http://host/p@x", out, sizeof(out));
-	is_str(out, "http://host/p@x", "an '@' in the path is kept");
+	is_str(out, "http://***@x",
+	       "an '@' after a '/' may end a password: taken as one");
+	da_http_redact_url("https://me@corp.com:pa/SECRETPW@host/", out,
+			   sizeof(out));
+	is_str(out, "https://***@host/",
+	       "'@' in the user, '/' in the password");
+	da_http_redact_url("https://tok/SECRETPW@host/repo", out, sizeof(out));
+	is_str(out, "https://***@host/repo", "a token holding '/'");
 	da_http_redact_url("http://host/p?mail=a@b", out, sizeof(out));
 	is_str(out, "http://host/p?mail=a@b", "an '@' in the query is kept");
 	da_http_redact_url("https://h/x?access_token=t&X-Amz-Signature=s"
