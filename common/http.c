@@ -12,6 +12,10 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <mbedtls/error.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
 
 #ifndef DA_VERSION
 #define DA_VERSION "0.0.0"
@@ -27,15 +31,19 @@ struct da_http {
 	char *ca_file;
 	char *ca_dir;
 	char *user_agent;
+	char *client_cert;
+	char *client_key;
 	int ca_rc; /* discovery result, 0 or -DA_E* */
 	struct da_err ca_err;
 	CURLM *multi; /* holds the connection pool */
 	uint64_t rng;
 };
 
-/* One request on its way through its attempts. */
+/* One request on its way through its attempts, in a slot of a run. */
 struct xfer {
 	struct da_http *h;
+	size_t i; /* the request's index in the run */
+	int busy; /* the slot holds a request */
 	const struct da_http_request *req;
 	struct da_http_response *resp;
 	CURL *easy;
@@ -373,6 +381,72 @@ int da_http_ca_find(const char *env_file, const char *env_dir,
 
 /* ---- the client ---- */
 
+/* Randomness for key checks (blinding): the kernel's, else splitmix. */
+static int key_rng(void *ctx, unsigned char *out, size_t n)
+{
+	uint64_t state = seed_random(), v;
+	size_t i;
+	ssize_t got = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	(void)ctx;
+	if (fd >= 0) {
+		got = read(fd, out, n);
+		close(fd);
+	}
+	for (i = got > 0 ? (size_t)got : 0; i < n; i++) {
+		v = next_random(&state);
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+/*
+ * Reads the client certificate and key as libcurl will, so that a bad
+ * file is a clear error before any connection (and libcurl's mbedTLS
+ * code, which leaks what it parsed when a key fails, never meets one).
+ */
+static int check_client_pair(const char *cert, const char *key,
+			     struct da_err *err)
+{
+	mbedtls_x509_crt crt;
+	mbedtls_pk_context pk;
+	char why[128];
+	int r, ret = 0;
+
+	mbedtls_x509_crt_init(&crt);
+	mbedtls_pk_init(&pk);
+	r = mbedtls_x509_crt_parse_file(&crt, cert);
+	if (r != 0) {
+		if (r < 0)
+			mbedtls_strerror(r, why, sizeof(why));
+		ret = da_err_set(
+		    err, DA_EINVAL,
+		    "cannot use client certificate '%s': %s; "
+		    "give a PEM certificate",
+		    cert, r < 0 ? why : "a certificate in it does not parse");
+		goto out;
+	}
+	r = mbedtls_pk_parse_keyfile(&pk, key, NULL, key_rng, NULL);
+	if (r != 0) {
+		mbedtls_strerror(r, why, sizeof(why));
+		ret = da_err_set(err, DA_EINVAL,
+				 "cannot use client key '%s': %s; give an "
+				 "unencrypted PEM private key",
+				 key, why);
+		goto out;
+	}
+	if (mbedtls_pk_check_pair(&crt.pk, &pk, key_rng, NULL) != 0)
+		ret = da_err_set(err, DA_EINVAL,
+				 "client key '%s' does not belong to client "
+				 "certificate '%s'",
+				 key, cert);
+out:
+	mbedtls_pk_free(&pk);
+	mbedtls_x509_crt_free(&crt);
+	return ret;
+}
+
 static int dup_opt(const char *s, char **ret)
 {
 	*ret = NULL;
@@ -468,9 +542,37 @@ int da_http_new(const struct da_http_options *opts, struct da_http **ret_http,
 		    getenv("SSL_CERT_FILE"), getenv("SSL_CERT_DIR"),
 		    da_http_ca_paths, &file, &dir, &h->ca_err);
 	}
+	if ((h->o.client_cert && !is_file(h->o.client_cert)) ||
+	    (h->o.client_key && !is_file(h->o.client_key))) {
+		r = da_err_set(err, DA_ENOENT, "client %s '%s' does not exist",
+			       h->o.client_cert && !is_file(h->o.client_cert)
+				   ? "certificate"
+				   : "key",
+			       h->o.client_cert && !is_file(h->o.client_cert)
+				   ? h->o.client_cert
+				   : h->o.client_key);
+		goto out;
+	}
+	if (h->o.client_key && !h->o.client_cert) {
+		r = da_err_set(err, DA_EINVAL,
+			       "a client key needs a client certificate too");
+		goto out;
+	}
+	/* Without a key file, the key is looked for in the certificate's. */
+	if (h->o.client_cert && !h->o.client_key)
+		h->o.client_key = h->o.client_cert;
+	if (h->o.client_cert) {
+		r = check_client_pair(h->o.client_cert, h->o.client_key, err);
+		if (r < 0)
+			goto out;
+	}
 	r = dup_opt(file, &h->ca_file);
 	if (r == 0)
 		r = dup_opt(dir, &h->ca_dir);
+	if (r == 0)
+		r = dup_opt(h->o.client_cert, &h->client_cert);
+	if (r == 0)
+		r = dup_opt(h->o.client_key, &h->client_key);
 	if (r == 0)
 		r = dup_opt(h->o.user_agent ? h->o.user_agent
 					    : DEFAULT_USER_AGENT,
@@ -482,6 +584,8 @@ int da_http_new(const struct da_http_options *opts, struct da_http **ret_http,
 	h->o.ca_file = h->ca_file;
 	h->o.ca_dir = h->ca_dir;
 	h->o.user_agent = h->user_agent;
+	h->o.client_cert = h->client_cert;
+	h->o.client_key = h->client_key;
 
 	h->multi = curl_multi_init();
 	if (!h->multi) {
@@ -510,6 +614,8 @@ void da_http_free(struct da_http *http)
 	free(http->ca_file);
 	free(http->ca_dir);
 	free(http->user_agent);
+	free(http->client_cert);
+	free(http->client_key);
 	free(http);
 }
 
@@ -521,6 +627,7 @@ void da_http_response_init(struct da_http_response *resp)
 	da_buf_init(&resp->body, DA_MAX_HTTP_BODY);
 	da_buf_init(&resp->headers, DA_MAX_HTTP_HEADERS);
 	resp->retry_after_ms = -1;
+	resp->cert_expires_ms = -1;
 }
 
 void da_http_response_release(struct da_http_response *resp)
@@ -564,6 +671,35 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	return n;
 }
 
+/*
+ * Records when the peer's certificate expires. The TLS session belongs to
+ * the connection, so this works on a reused connection as well, where no
+ * handshake (and no verify callback) happens. Only while the transfer
+ * runs is the connection attached to it: hence from the header callback.
+ */
+static void note_cert(struct xfer *x)
+{
+	struct curl_tlssessioninfo *tsi = NULL;
+	const mbedtls_x509_crt *crt;
+	const mbedtls_x509_time *t;
+	long long secs, left;
+
+	if (curl_easy_getinfo(x->easy, CURLINFO_TLS_SSL_PTR, &tsi) !=
+		CURLE_OK ||
+	    !tsi || tsi->backend != CURLSSLBACKEND_MBEDTLS || !tsi->internals)
+		return;
+	crt = mbedtls_ssl_get_peer_cert(tsi->internals);
+	if (!crt)
+		return;
+	t = &crt->valid_to;
+	secs = (long long)da_time_days_from_civil(t->year, t->mon, t->day) *
+		   86400 +
+	       t->hour * 3600LL + t->min * 60LL + t->sec;
+	left = (secs - (long long)time(NULL)) * 1000;
+	x->resp->cert_not_after = secs;
+	x->resp->cert_expires_ms = left > 0 ? left : 0;
+}
+
 /* Called per header line; keeps the headers of the last response only. */
 static size_t on_header(char *data, size_t size, size_t n, void *arg)
 {
@@ -576,6 +712,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		/* A new status line: a redirect or 1xx came before. */
 		da_buf_reset(b);
+		note_cert(x);
 		return n;
 	}
 	while (end > data && (end[-1] == '\n' || end[-1] == '\r'))
@@ -629,6 +766,7 @@ static int idempotent(const char *m)
 	return 0;
 }
 
+/* Frees a slot's transfer, its reusable easy handle included. */
 static void xfer_release(struct xfer *x)
 {
 	if (x->easy) {
@@ -687,8 +825,14 @@ static int xfer_setup(struct xfer *x)
 	if (is_https(req->url) && !o->insecure && x->h->ca_rc < 0)
 		return fail(x, -x->h->ca_rc, "cannot verify '%s': %s", x->url,
 			    x->h->ca_err.msg);
+	if (req->timeout_ms < 0)
+		return fail(x, DA_EINVAL, "negative timeout for '%s'", x->url);
 
-	x->easy = curl_easy_init();
+	/* A slot keeps its easy handle: resetting is cheaper than a new one. */
+	if (x->easy)
+		curl_easy_reset(x->easy);
+	else
+		x->easy = curl_easy_init();
 	if (!x->easy)
 		return fail(x, DA_ENOMEM, "out of memory");
 	for (i = 0; i < req->n_headers; i++) {
@@ -715,7 +859,8 @@ static int xfer_setup(struct xfer *x)
 	SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	SETOPT(CURLOPT_NOSIGNAL, 1L);
 	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-	SETOPT(CURLOPT_TIMEOUT_MS, o->timeout_ms);
+	SETOPT(CURLOPT_TIMEOUT_MS,
+	       req->timeout_ms > 0 ? req->timeout_ms : o->timeout_ms);
 	SETOPT(CURLOPT_USERAGENT, o->user_agent);
 	SETOPT(CURLOPT_HTTPHEADER, x->hdrs);
 	SETOPT(CURLOPT_ERRORBUFFER, x->errbuf);
@@ -724,7 +869,11 @@ static int xfer_setup(struct xfer *x)
 	SETOPT(CURLOPT_HEADERFUNCTION, on_header);
 	SETOPT(CURLOPT_HEADERDATA, x);
 	SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
-	SETOPT(CURLOPT_FOLLOWLOCATION, o->follow_redirects ? 1L : 0L);
+	SETOPT(CURLOPT_FOLLOWLOCATION,
+	       req->follow_redirects > 0 ||
+		       (req->follow_redirects == 0 && o->follow_redirects)
+		   ? 1L
+		   : 0L);
 	SETOPT(CURLOPT_MAXREDIRS, o->max_redirects);
 	SETOPT(CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
 	SETOPT(CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
@@ -732,6 +881,14 @@ static int xfer_setup(struct xfer *x)
 		SETOPT(CURLOPT_CAINFO, o->ca_file);
 	if (o->ca_dir)
 		SETOPT(CURLOPT_CAPATH, o->ca_dir);
+	if (o->client_cert) {
+		SETOPT(CURLOPT_SSLCERT, o->client_cert);
+		SETOPT(CURLOPT_SSLCERTTYPE, "PEM");
+	}
+	if (o->client_key) {
+		SETOPT(CURLOPT_SSLKEY, o->client_key);
+		SETOPT(CURLOPT_SSLKEYTYPE, "PEM");
+	}
 
 	if (strcmp(method, "HEAD") == 0) {
 		SETOPT(CURLOPT_NOBODY, 1L);
@@ -801,7 +958,8 @@ static void collect_info(struct xfer *x)
 	struct da_http_timing *t = &resp->timing;
 	curl_off_t v;
 	long status = 0;
-	char *url = NULL;
+	char *url = NULL, *ip = NULL;
+	int r;
 
 	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) ==
 	    CURLE_OK)
@@ -824,6 +982,12 @@ static void collect_info(struct xfer *x)
 	    url)
 		da_http_redact_url(url, resp->effective_url,
 				   sizeof(resp->effective_url));
+	if (curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
+	    ip) {
+		r = snprintf(resp->ip, sizeof(resp->ip), "%s", ip);
+		if (r < 0 || (size_t)r >= sizeof(resp->ip))
+			resp->ip[0] = '\0';
+	}
 	lower_first(resp->curl_error, sizeof(resp->curl_error), x->errbuf);
 }
 
@@ -837,6 +1001,16 @@ static const char *attempts_note(const struct xfer *x, char *buf, size_t n)
 	return r < 0 || (size_t)r >= n ? "" : buf;
 }
 
+/* Whether the attempt got as far as sending its request. */
+static int request_sent(struct xfer *x)
+{
+	long sent = 0;
+
+	return curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &sent) ==
+		   CURLE_OK &&
+	       sent > 0;
+}
+
 /* The error for a failed transfer, with curl's words where they help. */
 static void fail_transfer(struct xfer *x, CURLcode res)
 {
@@ -844,6 +1018,8 @@ static void fail_transfer(struct xfer *x, CURLcode res)
 	char detail[CURL_ERROR_SIZE], note[40], size[32];
 	long oserr = 0;
 
+	/* attempts_note() leaves the buffer alone when it returns "". */
+	note[0] = '\0';
 	attempts_note(x, note, sizeof(note));
 	if (x->errbuf[0])
 		lower_first(detail, sizeof(detail), x->errbuf);
@@ -868,16 +1044,29 @@ static void fail_transfer(struct xfer *x, CURLcode res)
 	} else if (res == CURLE_PEER_FAILED_VERIFICATION) {
 		fail(x, DA_ENET, "TLS verification failed for '%s': %s; %s",
 		     x->url, detail,
-		     strstr(detail, "match")
+		     strstr(detail, "expired")
+			 ? "the server's certificate has expired: renew it"
+		     : strstr(detail, "future")
+			 ? "the server's certificate is not valid yet"
+		     : strstr(detail, "match")
 			 ? "the certificate is for another host name"
 			 : "trust its CA with the ca-file option or "
 			   "SSL_CERT_FILE");
+	} else if (res == CURLE_SSL_CERTPROBLEM) {
+		fail(x, DA_EINVAL,
+		     "cannot use the client certificate for '%s': %s", x->url,
+		     detail);
 	} else if (res == CURLE_SSL_CACERT_BADFILE) {
 		fail(x, DA_EINVAL, "cannot load the CA bundle for '%s': %s",
 		     x->url, detail);
 	} else if (res == CURLE_URL_MALFORMAT ||
-		   res == CURLE_UNSUPPORTED_PROTOCOL) {
+		   (res == CURLE_UNSUPPORTED_PROTOCOL && !request_sent(x))) {
 		fail(x, DA_EINVAL, "invalid URL '%s': %s", x->url, detail);
+	} else if (res == CURLE_UNSUPPORTED_PROTOCOL ||
+		   res == CURLE_WEIRD_SERVER_REPLY) {
+		/* HTTP/0.9, a status line that is not one: the server's. */
+		fail(x, DA_ENET, "server at '%s' did not answer in HTTP: %s",
+		     x->url, detail);
 	} else if (res == CURLE_TOO_MANY_REDIRECTS) {
 		fail(x, DA_ENET, "'%s' redirected more than %ld times", x->url,
 		     o->max_redirects);
@@ -970,6 +1159,9 @@ static int start_attempt(struct xfer *x)
 	x->hdr_over = 0;
 	x->errbuf[0] = '\0';
 	x->resp->status = 0;
+	x->resp->ip[0] = '\0';
+	x->resp->cert_expires_ms = -1;
+	x->resp->cert_not_after = 0;
 	x->resp->attempts++;
 	if (curl_multi_add_handle(x->h->multi, x->easy) != CURLM_OK) {
 		x->resp->attempts--;
@@ -993,6 +1185,9 @@ static void reset_response(struct da_http_response *resp,
 	memset(&resp->timing, 0, sizeof(resp->timing));
 	resp->effective_url[0] = '\0';
 	resp->curl_error[0] = '\0';
+	resp->ip[0] = '\0';
+	resp->cert_expires_ms = -1;
+	resp->cert_not_after = 0;
 	resp->result = 0;
 	da_err_clear(&resp->error);
 }
@@ -1006,35 +1201,97 @@ static struct xfer *find_xfer(CURL *easy)
 	return (struct xfer *)(void *)p;
 }
 
-/* Drives every transfer to its end: attempts, waits and retries. */
-static int run(struct da_http *h, struct xfer *xs, size_t n, struct da_err *err)
+struct runner {
+	struct da_http *h;
+	const struct da_http_feed *feed;
+	struct xfer *slots;
+	size_t n_slots;
+	size_t n, next;
+	struct da_err *err;
+};
+
+/* Puts the next request of the feed into a free slot and sets it up. */
+static int fill_slot(struct runner *rn, struct xfer *x, long long now)
 {
+	const struct da_http_request *req = NULL;
+	struct da_http_response *resp = NULL;
+	size_t i = rn->next++;
+	int r;
+
+	r = rn->feed->start(rn->feed->ctx, i, &req, &resp, rn->err);
+	if (r < 0)
+		return r;
+	if (!req || !resp)
+		return da_err_set(rn->err, DA_EINVAL,
+				  "request %zu of a run is missing", i + 1);
+	x->i = i;
+	x->req = req;
+	x->resp = resp;
+	x->busy = 1;
+	x->done = 0;
+	x->in_flight = 0;
+	x->start_ms = now;
+	x->due_ms = now;
+	reset_response(resp, &rn->h->o);
+	da_http_redact_url(req->url, x->url, sizeof(x->url));
+	xfer_setup(x);
+	return 0;
+}
+
+/* Hands a finished request back and frees its slot (keeping the handle). */
+static int finish_slot(struct runner *rn, struct xfer *x)
+{
+	x->busy = 0;
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	return rn->feed->done(rn->feed->ctx, x->i, x->resp, rn->err);
+}
+
+/* Drives every transfer to its end: attempts, waits and retries. */
+static int run(struct runner *rn)
+{
+	struct da_http *h = rn->h;
 	long long now, wait, next;
-	size_t i, left;
-	int running, msgs;
+	size_t i, busy, finished;
+	int running = 0, msgs, r;
 	long curl_wait;
 	CURLMsg *msg;
 	struct xfer *x;
 
 	for (;;) {
 		now = mono_ms();
-		left = 0;
+		busy = 0;
+		finished = 0;
 		next = -1;
-		for (i = 0; i < n; i++) {
-			x = &xs[i];
-			if (x->done)
+		for (i = 0; i < rn->n_slots; i++) {
+			x = &rn->slots[i];
+			if (!x->busy && rn->next < rn->n) {
+				r = fill_slot(rn, x, now);
+				if (r < 0)
+					return r;
+			}
+			if (!x->busy)
 				continue;
-			left++;
-			if (!x->in_flight && x->due_ms <= now)
+			if (!x->done && !x->in_flight && x->due_ms <= now)
 				start_attempt(x);
-			if (!x->done && !x->in_flight &&
-			    (next < 0 || x->due_ms < next))
+			if (x->done) {
+				r = finish_slot(rn, x);
+				if (r < 0)
+					return r;
+				finished++;
+				continue;
+			}
+			busy++;
+			if (!x->in_flight && (next < 0 || x->due_ms < next))
 				next = x->due_ms;
 		}
-		if (!left)
+		if (!busy && rn->next >= rn->n)
 			return 0;
+		/* Freed slots take new requests before anything waits. */
+		if (finished && rn->next < rn->n)
+			continue;
 		if (curl_multi_perform(h->multi, &running) != CURLM_OK)
-			return da_err_set(err, DA_ENOMEM,
+			return da_err_set(rn->err, DA_ENOMEM,
 					  "curl multi transfer failed");
 		while ((msg = curl_multi_info_read(h->multi, &msgs))) {
 			if (msg->msg != CURLMSG_DONE)
@@ -1047,7 +1304,11 @@ static int run(struct da_http *h, struct xfer *xs, size_t n, struct da_err *err)
 			now = mono_ms();
 			end_attempt(x, msg->data.result, now);
 			x->resp->timing.elapsed_us = (now - x->start_ms) * 1000;
+			if (x->done)
+				finished++;
 		}
+		if (finished)
+			continue;
 		wait = POLL_SLICE_MS;
 		now = mono_ms();
 		if (next >= 0 && next - now < wait)
@@ -1056,29 +1317,87 @@ static int run(struct da_http *h, struct xfer *xs, size_t n, struct da_err *err)
 		    curl_multi_timeout(h->multi, &curl_wait) == CURLM_OK &&
 		    curl_wait >= 0 && curl_wait < wait)
 			wait = curl_wait;
-		/* A transfer that just ended is done or waits for a retry. */
-		left = 0;
-		for (i = 0; i < n; i++) {
-			if (xs[i].done)
-				continue;
-			left++;
-			if (!xs[i].in_flight && xs[i].due_ms - now < wait)
-				wait = xs[i].due_ms - now;
+		/* A transfer that just ended waits for a retry. */
+		for (i = 0; i < rn->n_slots; i++) {
+			x = &rn->slots[i];
+			if (x->busy && !x->done && !x->in_flight &&
+			    x->due_ms - now < wait)
+				wait = x->due_ms - now;
 		}
-		if (!left)
-			return 0;
 		if (wait > 0 && curl_multi_poll(h->multi, NULL, 0, (int)wait,
 						NULL) != CURLM_OK)
-			return da_err_set(err, DA_ENOMEM,
+			return da_err_set(rn->err, DA_ENOMEM,
 					  "curl multi poll failed");
 	}
+}
+
+int da_http_run(struct da_http *http, size_t n, size_t parallel,
+		const struct da_http_feed *feed, struct da_err *err)
+{
+	struct runner rn;
+	size_t i;
+	int r;
+
+	if (parallel < 1 || parallel > DA_MAX_HTTP_MULTI)
+		return da_err_set(err, DA_EINVAL,
+				  "requests at once must be 1..%d, not %zu",
+				  DA_MAX_HTTP_MULTI, parallel);
+	if (!n)
+		return 0;
+	memset(&rn, 0, sizeof(rn));
+	rn.h = http;
+	rn.feed = feed;
+	rn.n = n;
+	rn.err = err;
+	rn.n_slots = parallel < n ? parallel : n;
+	rn.slots = calloc(rn.n_slots, sizeof(*rn.slots));
+	if (!rn.slots)
+		return da_err_set(err, DA_ENOMEM, "out of memory");
+	for (i = 0; i < rn.n_slots; i++)
+		rn.slots[i].h = http;
+	r = run(&rn);
+	for (i = 0; i < rn.n_slots; i++)
+		xfer_release(&rn.slots[i]);
+	free(rn.slots);
+	return r;
+}
+
+/* da_http_multi(): a run over two arrays. */
+struct multi_ctx {
+	const struct da_http_request *reqs;
+	struct da_http_response *resps;
+	unsigned char *ended;
+};
+
+static int multi_start(void *ctx, size_t i,
+		       const struct da_http_request **ret_req,
+		       struct da_http_response **ret_resp, struct da_err *err)
+{
+	struct multi_ctx *m = ctx;
+
+	(void)err;
+	*ret_req = &m->reqs[i];
+	*ret_resp = &m->resps[i];
+	return 0;
+}
+
+static int multi_done(void *ctx, size_t i, struct da_http_response *resp,
+		      struct da_err *err)
+{
+	struct multi_ctx *m = ctx;
+
+	(void)resp;
+	(void)err;
+	m->ended[i] = 1;
+	return 0;
 }
 
 int da_http_multi(struct da_http *http, const struct da_http_request *reqs,
 		  size_t n, struct da_http_response *resps, struct da_err *err)
 {
-	struct xfer *xs = NULL;
-	long long now = mono_ms();
+	struct da_http_feed feed = {multi_start, multi_done, NULL};
+	struct multi_ctx m;
+	char url[DA_MAX_HTTP_URL];
 	size_t i;
 	int r;
 
@@ -1088,27 +1407,22 @@ int da_http_multi(struct da_http *http, const struct da_http_request *reqs,
 				  n, DA_MAX_HTTP_MULTI);
 	if (!n)
 		return 0;
-	xs = calloc(n, sizeof(*xs));
-	if (!xs)
+	m.reqs = reqs;
+	m.resps = resps;
+	m.ended = calloc(n, 1);
+	if (!m.ended)
 		return da_err_set(err, DA_ENOMEM, "out of memory");
-	for (i = 0; i < n; i++) {
-		xs[i].h = http;
-		xs[i].req = &reqs[i];
-		xs[i].resp = &resps[i];
-		xs[i].start_ms = now;
-		xs[i].due_ms = now;
-		reset_response(&resps[i], &http->o);
-		da_http_redact_url(reqs[i].url, xs[i].url, sizeof(xs[i].url));
-		xfer_setup(&xs[i]);
+	feed.ctx = &m;
+	r = da_http_run(http, n, n, &feed, err);
+	for (i = 0; r < 0 && i < n; i++) {
+		if (m.ended[i])
+			continue;
+		da_http_redact_url(reqs[i].url, url, sizeof(url));
+		resps[i].result = da_err_set(&resps[i].error, -r,
+					     "request to '%s' stopped: %s", url,
+					     err ? err->msg : "curl failed");
 	}
-	r = run(http, xs, n, err);
-	for (i = 0; i < n; i++) {
-		if (r < 0 && !xs[i].done)
-			fail(&xs[i], -r, "request to '%s' stopped: %s",
-			     xs[i].url, err ? err->msg : "curl failed");
-		xfer_release(&xs[i]);
-	}
-	free(xs);
+	free(m.ended);
 	return r;
 }
 

@@ -31,8 +31,17 @@
  * TLS is verified unless the caller sets insecure by name. The static tools
  * have no compiled-in CA path, so the client looks for one: the ca_file
  * option, else SSL_CERT_FILE (and SSL_CERT_DIR), else the first existing
- * file of da_http_ca_paths[]. Messages never hold the credentials of a URL
- * (user:password@, secret query values) or any request header.
+ * file of da_http_ca_paths[]. A client certificate and key (PEM files) are
+ * presented when given. Over HTTPS the response tells how long the
+ * server's certificate has left (cert_expires_ms), for reused connections
+ * too. Messages never hold the credentials of a URL (user:password@,
+ * secret query values) or any request header.
+ *
+ * Many requests at once: da_http_multi() runs an array of them together;
+ * da_http_run() streams any number through at most `parallel` transfers,
+ * asking the caller for each request as a slot frees up and handing each
+ * response back as it ends, so that memory stays bounded by `parallel`.
+ * Both reuse the client's connections (keep-alive) across calls.
  *
  * Return values are 0 or a negative DA_E*: -DA_ENET network or TLS failure,
  * -DA_ETIMEOUT a timeout, -DA_ELIMIT a ceiling, -DA_EINVAL a bad request,
@@ -80,6 +89,10 @@ struct da_http_options {
 	const char *ca_file;	/* wins over discovery; NULL */
 	const char *ca_dir;	/* a hashed CA directory; NULL */
 	const char *user_agent; /* NULL: deploy-actions/DA_VERSION */
+	/* A PEM certificate to present and its unencrypted PEM key (NULL:
+	 * in the certificate's file). da_http_new() checks both. */
+	const char *client_cert;
+	const char *client_key;
 };
 
 struct da_http_request {
@@ -89,6 +102,8 @@ struct da_http_request {
 	size_t n_headers;
 	const void *body; /* NULL for none; not copied */
 	size_t body_len;
+	long timeout_ms;      /* whole attempt; 0: the client's timeout_ms */
+	int follow_redirects; /* 0: the client's choice; 1 follow; -1 never */
 };
 
 /* Microseconds from the start of the last attempt until each step ended. */
@@ -110,8 +125,13 @@ struct da_http_response {
 	struct da_http_timing timing;
 	char effective_url[DA_MAX_HTTP_URL]; /* last URL, redacted */
 	char curl_error[256]; /* last libcurl error text, "" for none */
-	int result;	      /* da_http_multi(): 0 or -DA_E* */
-	struct da_err error;  /* da_http_multi(): the failure, if any */
+	char ip[64];	      /* the peer's address, "" when none */
+	/* Milliseconds until the server's (leaf) certificate expires, 0 once
+	 * it has; -1 for http:// or when no certificate was seen. */
+	long long cert_expires_ms;
+	long long cert_not_after; /* its notAfter, Unix seconds; 0 unknown */
+	int result;		  /* multi and run: 0 or -DA_E* */
+	struct da_err error;	  /* multi and run: the failure, if any */
 };
 
 /* The CA bundle locations tried in order, NULL-terminated. */
@@ -166,6 +186,32 @@ int da_http_get(struct da_http *http, const char *url,
  */
 int da_http_multi(struct da_http *http, const struct da_http_request *reqs,
 		  size_t n, struct da_http_response *resps, struct da_err *err);
+
+/*
+ * A source of requests for da_http_run(). start() hands out request i
+ * and the response it fills (set up with da_http_response_init()); both
+ * must stay valid until done() is called for i, with resp->result and
+ * resp->error saying how it went. Either may return a negative DA_E* (and
+ * fill err) to stop the whole run.
+ */
+struct da_http_feed {
+	int (*start)(void *ctx, size_t i,
+		     const struct da_http_request **ret_req,
+		     struct da_http_response **ret_resp, struct da_err *err);
+	int (*done)(void *ctx, size_t i, struct da_http_response *resp,
+		    struct da_err *err);
+	void *ctx;
+};
+
+/*
+ * Runs requests 0..n-1 of feed with at most parallel (1..DA_MAX_HTTP_MULTI)
+ * in flight, starting the next as soon as one ends, in order of i. Returns
+ * 0 when every request ran (each result is in its response), or the
+ * negative DA_E* of a feed callback or of curl itself; transfers still
+ * running then are abandoned without a done() call.
+ */
+int da_http_run(struct da_http *http, size_t n, size_t parallel,
+		const struct da_http_feed *feed, struct da_err *err);
 
 /*
  * Parses a Retry-After value: delta-seconds ("120") or an HTTP-date, which

@@ -1,5 +1,7 @@
 // gen-docs: action-docs/<tool>.md from actions/<tool>/action.yml and the
-// tool's own option table (`<tool> --options-json`) and `<tool> --help`.
+// tool's own option table (`<tool> --options-json`) and `<tool> --help`,
+// with actions/<tool>/doc.md (when there is one) after the outputs: the
+// place for what a table cannot say, such as a file format.
 //
 //   scripts/gen-docs.sh [--check | --sync-inputs] [options] [TOOL...]
 //
@@ -150,7 +152,9 @@ function yamlScalar(s) {
 	return JSON.stringify(String(s));
 }
 
-export function renderDoc(tool, action, opts, help) {
+// extra: the text of actions/<tool>/doc.md (markdown with its own "##"
+// sections, placed after the outputs), or null when there is none.
+export function renderDoc(tool, action, opts, help, extra = null) {
 	const inputs = action.inputs && typeof action.inputs === "object" ?
 		action.inputs : {};
 	const outputs = action.outputs && typeof action.outputs === "object" ?
@@ -218,6 +222,10 @@ export function renderDoc(tool, action, opts, help) {
 		L.push("This action declares no outputs.");
 	}
 	L.push("");
+	if (extra !== null && extra.trim() !== "") {
+		L.push(extra.replace(/^\s+|\s+$/g, ""));
+		L.push("");
+	}
 	L.push("## Exit codes");
 	L.push("");
 	L.push("| Status | Meaning |");
@@ -322,7 +330,15 @@ function main() {
 			continue;
 		}
 		const help = runTool(bin, ["--help"]);
-		const md = renderDoc(tool, action, opts, help);
+		const extraFile = path.join(o.actionsDir, tool, "doc.md");
+		let extra = null;
+		try {
+			extra = fs.readFileSync(extraFile, "utf8");
+		} catch (e) {
+			if (e.code !== "ENOENT")
+				throw new Fail(`cannot read '${rel(extraFile)}': ${e.message}`);
+		}
+		const md = renderDoc(tool, action, opts, help, extra);
 		const dest = path.join(o.docsDir, `${tool}.md`);
 		if (o.mode === "check") {
 			let have = null;

@@ -1,7 +1,8 @@
 #!/bin/sh
-# gen-docs.sh: action-docs/<tool>.md from action.yml, `<tool> --options-json`
-# and `<tool> --help`; --check says which docs are stale, --sync-inputs
-# rewrites action.yml inputs from the option table. See --help.
+# gen-docs.sh: action-docs/<tool>.md from action.yml, `<tool> --options-json`,
+# `<tool> --help` and actions/<tool>/doc.md when there is one; --check says
+# which docs are stale, --sync-inputs rewrites action.yml inputs from the
+# option table. See --help.
 #
 # Needs the binaries (make) and the test dependencies (npm ci --prefix tests).
 here=$(cd "$(dirname "$0")" && pwd) || exit 2

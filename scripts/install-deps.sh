@@ -20,7 +20,7 @@ test_pkgs="prove:perl nginx:nginx haproxy:haproxy wrk:wrk openssl:openssl
 	python3:python3 python3-coverage:python3-coverage"
 lint_pkgs="clang-format:clang-format clang-tidy:clang-tidy cppcheck:cppcheck
 	git:git"
-bench_pkgs="hyperfine:hyperfine wrk:wrk"
+bench_pkgs="hyperfine:hyperfine wrk:wrk time:time"
 
 case $what in
 build) want=$build_pkgs ;;

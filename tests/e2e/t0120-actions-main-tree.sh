@@ -92,11 +92,10 @@ is "$(cat "$repo/goals.log")" "build/bin/smoke-test" "make was asked for build/b
 like "$(sed -n 1p <<<"$err")" "^smoke-test: no binary at build/bin/smoke-test; building it with make" \
 	"the first stderr line says it is building"
 like "$err" "make output for build/bin/smoke-test" "make's output goes to stderr"
-is "$out" 'built tool ran with: --flag x
-DA_INPUTS={
-  "json": "true",
-  "summary": "true"
-}' "stdout is the tool's alone, with DA_INPUTS from the action"
+like "$out" "^built tool ran with: --flag x${NL}DA_INPUTS=\\{${NL}  \"json\": \"true\",${NL}" \
+	"stdout is the tool's alone, with DA_INPUTS from the action, the given input first"
+like "$out" "${NL}  \"summary\": \"true\"${NL}\\}\$" \
+	"then the declared inputs with their defaults"
 run "$RA" --workspace "$T/ws" "$repo/actions/smoke-test"
 is "$(cat "$repo/goals.log")" "build/bin/smoke-test" "an existing binary is not rebuilt"
 

@@ -8,11 +8,17 @@
 # start writes into DIR (which must exist and be empty):
 #   ca.pem          the test CA (trust this to reach the server)
 #   cadir/ca.pem    the same CA alone in a directory (for SSL_CERT_DIR)
-#   server.pem      a certificate for IP:127.0.0.1 and DNS:localhost
+#   server.pem      a certificate for IP:127.0.0.1, IP:127.0.0.4 and
+#                   DNS:localhost, valid for two days
+#   expired.pem     a certificate for IP:127.0.0.3 that expired on
+#                   2020-01-02 00:00:00 UTC
+#   client.pem      a client certificate from the same CA, client.key its key
 # nginx listens on 127.0.0.1:PORT and 127.0.0.2:PORT (a name the certificate
-# does not cover) and answers every request with 200 "tls ok". With PID,
-# nginx is also stopped as soon as that process ends, so a crashed test
-# leaves nothing running.
+# does not cover) and answers every request with 200 "tls ok"; on
+# 127.0.0.3:PORT with the expired certificate; on 127.0.0.4:PORT it asks
+# for a client certificate and answers 200 "client ok" to one from the CA
+# (nginx's 400 without). With PID, nginx is also stopped as soon as that
+# process ends, so a crashed test leaves nothing running.
 set -euo pipefail
 
 die() {
@@ -46,7 +52,7 @@ make_certs() {
 		-subj "/CN=127.0.0.1" 2>>"$d/openssl.log" ||
 		die "openssl could not make the server key (see $d/openssl.log)"
 	cat >"$d/server.ext" <<-EOF
-		subjectAltName=IP:127.0.0.1,DNS:localhost
+		subjectAltName=IP:127.0.0.1,IP:127.0.0.4,DNS:localhost
 		basicConstraints=CA:FALSE
 		keyUsage=critical,digitalSignature,keyEncipherment
 		extendedKeyUsage=serverAuth
@@ -57,6 +63,59 @@ make_certs() {
 		die "openssl could not sign (see $d/openssl.log)"
 	mkdir -p "$d/cadir"
 	cp "$d/ca.pem" "$d/cadir/ca.pem"
+	make_expired "$d"
+	make_client "$d"
+}
+
+# openssl x509 cannot back-date; openssl ca takes -startdate and -enddate.
+make_expired() {
+	local d=$1
+	mkdir -p "$d/ca-db"
+	: >"$d/ca-db/index.txt"
+	echo 1000 >"$d/ca-db/serial"
+	cat >"$d/ca.cnf" <<-EOF
+		[ ca ]
+		default_ca = test_ca
+		[ test_ca ]
+		database = $d/ca-db/index.txt
+		new_certs_dir = $d/ca-db
+		serial = $d/ca-db/serial
+		default_md = sha256
+		policy = any_name
+		[ any_name ]
+		commonName = supplied
+	EOF
+	cat >"$d/expired.ext" <<-EOF
+		subjectAltName=IP:127.0.0.3
+		basicConstraints=CA:FALSE
+		keyUsage=critical,digitalSignature,keyEncipherment
+		extendedKeyUsage=serverAuth
+	EOF
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -keyout "$d/expired.key" -out "$d/expired.csr" \
+		-subj "/CN=127.0.0.3" 2>>"$d/openssl.log" ||
+		die "openssl could not make the expired key (see $d/openssl.log)"
+	openssl ca -batch -config "$d/ca.cnf" -cert "$d/ca.pem" \
+		-keyfile "$d/ca.key" -in "$d/expired.csr" \
+		-out "$d/expired.pem" -notext -startdate 20200101000000Z \
+		-enddate 20200102000000Z -extfile "$d/expired.ext" \
+		>>"$d/openssl.log" 2>&1 ||
+		die "openssl could not sign the expired one (see $d/openssl.log)"
+}
+
+make_client() {
+	local d=$1
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -keyout "$d/client.key" -out "$d/client.csr" \
+		-subj "/CN=deploy-actions test client" 2>>"$d/openssl.log" ||
+		die "openssl could not make the client key (see $d/openssl.log)"
+	printf '%s\n' "basicConstraints=CA:FALSE" \
+		"keyUsage=critical,digitalSignature" \
+		"extendedKeyUsage=clientAuth" >"$d/client.ext"
+	openssl x509 -req -in "$d/client.csr" -CA "$d/ca.pem" \
+		-CAkey "$d/ca.key" -CAcreateserial -out "$d/client.pem" \
+		-days 2 -extfile "$d/client.ext" 2>>"$d/openssl.log" ||
+		die "openssl could not sign the client (see $d/openssl.log)"
 }
 
 write_conf() {
@@ -84,6 +143,26 @@ write_conf() {
 				location / {
 					default_type text/plain;
 					return 200 "tls ok\n";
+				}
+			}
+			server {
+				listen 127.0.0.3:$port ssl;
+				ssl_certificate $d/expired.pem;
+				ssl_certificate_key $d/expired.key;
+				location / {
+					default_type text/plain;
+					return 200 "expired ok\n";
+				}
+			}
+			server {
+				listen 127.0.0.4:$port ssl;
+				ssl_certificate $d/server.pem;
+				ssl_certificate_key $d/server.key;
+				ssl_client_certificate $d/ca.pem;
+				ssl_verify_client on;
+				location / {
+					default_type text/plain;
+					return 200 "client ok\n";
 				}
 			}
 		}

@@ -798,6 +798,295 @@ static void test_redirects(void)
 	da_http_response_release(&resp);
 }
 
+/* A server that answers anything but HTTP, once. */
+struct raw {
+	int fd, port;
+	pthread_t thread;
+};
+
+static void *raw_serve(void *arg)
+{
+	static const char reply[] = "SSH-2.0-OpenSSH_9.2\r\nnot http\r\n\r\n";
+	struct raw *w = arg;
+	struct pollfd p = {w->fd, POLLIN, 0};
+	char buf[4096];
+	int fd;
+
+	if (poll(&p, 1, 5000) <= 0)
+		return NULL;
+	fd = accept(w->fd, NULL, NULL);
+	if (fd < 0)
+		return NULL;
+	if (recv(fd, buf, sizeof(buf), 0) > 0)
+		send_all(fd, reply, sizeof(reply) - 1);
+	shutdown(fd, SHUT_WR);
+	close(fd);
+	return NULL;
+}
+
+static void test_not_http(void)
+{
+	struct sockaddr_in a;
+	socklen_t sl = sizeof(a);
+	struct da_http_options o;
+	struct da_http_response resp;
+	struct da_err err = DA_ERR_INIT;
+	struct da_http *h = NULL;
+	struct raw w;
+	char url[128];
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	w.fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (w.fd < 0 || bind(w.fd, (struct sockaddr *)&a, sl) < 0 ||
+	    listen(w.fd, 4) < 0 ||
+	    getsockname(w.fd, (struct sockaddr *)&a, &sl) < 0 ||
+	    pthread_create(&w.thread, NULL, raw_serve, &w) != 0) {
+		ok(0, "start a raw server");
+		if (w.fd >= 0)
+			close(w.fd);
+		return;
+	}
+	w.port = ntohs(a.sin_port);
+	format(url, sizeof(url), "http://127.0.0.1:%d/health", w.port);
+	fast_options(&o);
+	o.retries = 0;
+	da_http_response_init(&resp);
+	r = da_http_new(&o, &h, &err);
+	if (r == 0)
+		r = da_http_get(h, url, &resp, &err);
+	is_int(r, -DA_ENET, "not HTTP: a network failure, not a bad URL");
+	has_str(err.msg, "did not answer in HTTP", "not HTTP: says so");
+	ok(strstr(err.msg, "invalid URL") == NULL, "not HTTP: URL not blamed");
+	da_http_free(h);
+	da_http_response_release(&resp);
+	pthread_join(w.thread, NULL);
+	close(w.fd);
+}
+
+/* Per-request settings, the peer's address, certificate expiry on http. */
+static void test_request_overrides(void)
+{
+	static const struct reply script[] = {
+	    {200, NULL, "slow", 0, 0, 2000, 0},
+	    {302, "Location: /final\r\n", "moved", 0, 0, 0, 0},
+	    {200, NULL, "arrived", 0, 0, 0, 0},
+	    {302, "Location: /final\r\n", "moved", 0, 0, 0, 0},
+	};
+	struct da_http_options o;
+	struct da_http_request req;
+	struct da_http_response resp;
+	struct da_err err = DA_ERR_INIT;
+	struct da_http *h = NULL;
+	struct server s;
+	char url[256];
+	int r;
+
+	fast_options(&o);
+	o.retries = 0;
+	da_http_response_init(&resp);
+	is_int(resp.cert_expires_ms, -1, "fresh response: no certificate");
+	if (server_start(&s, 0, script, 4) < 0) {
+		ok(0, "start server for override test");
+		return;
+	}
+	url_of(url, sizeof(url), &s, "/x");
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	req.timeout_ms = 100;
+	r = da_http_new(&o, &h, &err);
+	if (r == 0)
+		r = da_http_do(h, &req, &resp, &err);
+	is_int(r, -DA_ETIMEOUT, "request timeout wins over the client's");
+	has_str(err.msg, "cannot reach", "request timeout: message");
+
+	req.timeout_ms = 0;
+	req.follow_redirects = 1;
+	r = da_http_do(h, &req, &resp, &err);
+	is_int(r, 0, "request follows redirects the client does not");
+	is_int(resp.status, 200, "followed: final status");
+	is_str(resp.ip, "127.0.0.1", "the peer's address");
+	is_int(resp.cert_expires_ms, -1, "http://: no certificate expiry");
+	is_int(resp.cert_not_after, 0, "http://: no notAfter");
+	da_http_free(h);
+	h = NULL;
+
+	o.follow_redirects = 1;
+	req.follow_redirects = -1;
+	r = da_http_new(&o, &h, &err);
+	if (r == 0)
+		r = da_http_do(h, &req, &resp, &err);
+	is_int(r, 0, "request that never follows");
+	is_int(resp.status, 302, "not followed although the client would");
+	da_http_free(h);
+	server_stop(&s);
+
+	req.timeout_ms = -1;
+	r = da_http_new(&o, &h, &err);
+	if (r == 0)
+		r = da_http_do(h, &req, &resp, &err);
+	is_int(r, -DA_EINVAL, "negative request timeout refused");
+	is_str(resp.ip, "", "no answer: no address");
+	da_http_free(h);
+	da_http_response_release(&resp);
+}
+
+static void test_client_cert_options(void)
+{
+	struct da_http_options o;
+	struct da_err err = DA_ERR_INIT;
+	struct da_http *h = NULL;
+	char path[] = "/tmp/da-http-cert-XXXXXX";
+	int fd, r;
+
+	da_http_options_init(&o);
+	o.client_cert = "/nonexistent/client.pem";
+	r = da_http_new(&o, &h, &err);
+	is_int(r, -DA_ENOENT, "missing client certificate refused");
+	has_str(err.msg,
+		"client certificate '/nonexistent/client.pem' does "
+		"not exist",
+		"missing client certificate: message");
+	fd = mkstemp(path);
+	if (fd < 0) {
+		ok(0, "temporary file");
+		return;
+	}
+	close(fd);
+	o.client_cert = path;
+	o.client_key = "/nonexistent/client.key";
+	r = da_http_new(&o, &h, &err);
+	is_int(r, -DA_ENOENT, "missing client key refused");
+	has_str(err.msg, "client key '/nonexistent/client.key'",
+		"missing client key: message");
+	o.client_cert = NULL;
+	o.client_key = path;
+	r = da_http_new(&o, &h, &err);
+	is_int(r, -DA_EINVAL, "key without certificate refused");
+	o.client_cert = path;
+	r = da_http_new(&o, &h, &err);
+	is_int(r, -DA_EINVAL, "empty certificate file refused");
+	has_str(err.msg, "cannot use client certificate '",
+		"empty certificate: message");
+	has_str(err.msg, "give a PEM certificate", "says what to give");
+	unlink(path);
+}
+
+/* da_http_run(): a feed of requests through two slots. */
+struct feed_ctx {
+	char urls[10][256];
+	struct da_http_request reqs[10];
+	struct da_http_response resps[2];
+	int slot_of[10];
+	int used[2];
+	int started, ended, order_ok, stop_at;
+	size_t next;
+};
+
+static int feed_start(void *ctx, size_t i, const struct da_http_request **req,
+		      struct da_http_response **resp, struct da_err *err)
+{
+	struct feed_ctx *f = ctx;
+	int k;
+
+	if (i != f->next++)
+		f->order_ok = 0;
+	for (k = 0; k < 2 && f->used[k]; k++)
+		;
+	if (k == 2)
+		return da_err_set(err, DA_EINVAL, "more than two at once");
+	f->used[k] = 1;
+	f->slot_of[i] = k;
+	f->started++;
+	*req = &f->reqs[i];
+	*resp = &f->resps[k];
+	return 0;
+}
+
+static int feed_done(void *ctx, size_t i, struct da_http_response *resp,
+		     struct da_err *err)
+{
+	struct feed_ctx *f = ctx;
+	char want[64];
+
+	format(want, sizeof(want), "path=/r%zu", i);
+	if (resp != &f->resps[f->slot_of[i]] || resp->result != 0 ||
+	    strcmp(da_buf_str(&resp->body), want) != 0)
+		f->order_ok = 0;
+	f->used[f->slot_of[i]] = 0;
+	f->ended++;
+	if (f->stop_at && f->ended == f->stop_at)
+		return da_err_set(err, DA_EFAIL, "stopped by the feed");
+	return 0;
+}
+
+static void test_run(void)
+{
+	static const struct reply script[] = {
+	    {200, NULL, NULL, 0, 0, 20, 0}, {200, NULL, NULL, 0, 0, 20, 0},
+	    {200, NULL, NULL, 0, 0, 20, 0}, {200, NULL, NULL, 0, 0, 20, 0},
+	    {200, NULL, NULL, 0, 0, 20, 0}, {200, NULL, NULL, 0, 0, 20, 0},
+	    {200, NULL, NULL, 0, 0, 20, 0}, {200, NULL, NULL, 0, 0, 20, 0},
+	    {200, NULL, NULL, 0, 0, 20, 0}, {200, NULL, NULL, 0, 0, 20, 0},
+	};
+	struct da_http_feed feed = {feed_start, feed_done, NULL};
+	struct da_http_options o;
+	struct da_err err = DA_ERR_INIT;
+	struct da_http *h = NULL;
+	struct feed_ctx *f = calloc(1, sizeof(*f));
+	struct server s;
+	char path[32];
+	int i, r;
+
+	/* Ten answers after 20 ms each, then the fallback: 200 at once. */
+	if (!f || server_start(&s, 0, script, 10) < 0) {
+		ok(0, "start server for run test");
+		free(f);
+		return;
+	}
+	fast_options(&o);
+	o.retries = 0;
+	for (i = 0; i < 10; i++) {
+		format(path, sizeof(path), "/r%d", i);
+		url_of(f->urls[i], sizeof(f->urls[i]), &s, path);
+		f->reqs[i].url = f->urls[i];
+	}
+	da_http_response_init(&f->resps[0]);
+	da_http_response_init(&f->resps[1]);
+	f->order_ok = 1;
+	feed.ctx = f;
+	r = da_http_new(&o, &h, &err);
+	if (r == 0)
+		r = da_http_run(h, 10, 2, &feed, &err);
+	is_int(r, 0, "run: ten requests through two slots");
+	if (r < 0)
+		diag("%s", err.msg);
+	is_int(f->started, 10, "run: each started once");
+	is_int(f->ended, 10, "run: each ended once");
+	ok(f->order_ok, "run: in order, each answer in its own response");
+	ok(s.peak >= 1 && s.peak <= 2, "run: never more than two at once");
+	is_int(s.requests, 10, "run: server saw ten");
+
+	f->started = f->ended = 0;
+	f->next = 0;
+	f->stop_at = 3;
+	f->used[0] = f->used[1] = 0;
+	r = da_http_run(h, 10, 2, &feed, &err);
+	is_int(r, -DA_EFAIL, "run: a feed error stops the run");
+	has_str(err.msg, "stopped by the feed", "run: its message");
+	is_int(f->ended, 3, "run: nothing ends after the stop");
+	is_int(da_http_run(h, 10, 0, &feed, &err), -DA_EINVAL,
+	       "run: zero parallel refused");
+	is_int(da_http_run(h, 0, 2, &feed, &err), 0, "run: nothing to do");
+	da_http_free(h);
+	server_stop(&s);
+	da_http_response_release(&f->resps[0]);
+	da_http_response_release(&f->resps[1]);
+	free(f);
+}
+
 static void test_ipv6(void)
 {
 	static const struct reply script[] = {
@@ -1202,4 +1491,8 @@ static void run_tests(void)
 	test_redirects();
 	test_ipv6();
 	test_multi();
+	test_request_overrides();
+	test_not_http();
+	test_client_cert_options();
+	test_run();
 }
