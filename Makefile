@@ -140,7 +140,7 @@ host-bins: $(addprefix $(H)/bin/,$(TOOLS))
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(UNIT_SRC:%.c=$(H)/%)
 
-$(H)/tests/unit/test-%: tests/unit/test-%.c tests/unit/test.h $(HOST_TOOLLIBS) $(H)/libda.a
+$(H)/tests/unit/test-%: tests/unit/test-%.c $(wildcard tests/unit/*.h) $(HOST_TOOLLIBS) $(H)/libda.a
 	@mkdir -p $(@D)
 	@echo "  TEST    $@"
 	$(Q)$(HOST_CC) $(WARN) -Wno-missing-prototypes $(HOST_CFLAGS) $(HOST_CPPFLAGS) \

@@ -281,15 +281,19 @@ static void free_items(char **items, size_t n)
 	free(items);
 }
 
-/* Appends the items of raw (split on commas and newlines) to *items. */
-static int split_list(const char *raw, char ***items, size_t *n)
+/*
+ * Appends the items of raw to *items: split on newlines, and on commas
+ * too unless the option holds whole lines (DA_OPT_LINES).
+ */
+static int split_list(const char *raw, const char *seps, char ***items,
+		      size_t *n)
 {
 	const char *p = raw, *s, *end;
 	char **v;
 	size_t len;
 
 	while (*p) {
-		len = strcspn(p, ",\n");
+		len = strcspn(p, seps);
 		s = p;
 		end = p + len;
 		while (s < end && strchr(" \t\r", *s))
@@ -355,7 +359,8 @@ static int assign(struct da_opts *o, size_t idx, const char *raw,
 			v->items = NULL;
 			v->n_items = 0;
 		}
-		r = split_list(raw, &items, &n_items);
+		r = split_list(raw, (opt->flags & DA_OPT_LINES) ? "\n" : ",\n",
+			       &items, &n_items);
 		if (r < 0) {
 			free_items(items, n_items);
 			if (r == -DA_ELIMIT)

@@ -57,6 +57,7 @@ enum da_opt_type {
 #define DA_OPT_REQUIRED 0x1u /* must end up with a non-empty value */
 #define DA_OPT_SECRET 0x2u   /* masked in logs, never echoed in errors */
 #define DA_OPT_HIDDEN 0x4u   /* a flag only: not in --help, JSON, inputs */
+#define DA_OPT_LINES 0x8u    /* a list of whole lines: commas do not split */
 
 struct da_opt {
 	const char *name; /* long name == action input name */

@@ -47,12 +47,14 @@ static const struct da_opt options[] = {
     {.name = "condition",
      .arg = "EXPR",
      .type = DA_OPT_LIST,
+     .flags = DA_OPT_LINES,
      .help = "A condition the quick-form response must meet, such as "
 	     "'[BODY].status == UP' or '[STATUS] == any(200, 204)'; "
 	     "${ENV:NAME} takes a value from the environment."},
     {.name = "header",
      .arg = "'NAME: VALUE'",
      .type = DA_OPT_LIST,
+     .flags = DA_OPT_LINES,
      .help = "A request header of the quick-form check; values of "
 	     "credential headers (Authorization, tokens, keys) are masked."},
     {.name = "method",
@@ -69,6 +71,7 @@ static const struct da_opt options[] = {
     {.name = "latency",
      .arg = "GATE",
      .type = DA_OPT_LIST,
+     .flags = DA_OPT_LINES,
      .help = "A latency gate of the quick-form check, such as 'p95 < "
 	     "500ms': p50, p95, p99, max or mean, then < or <= and a "
 	     "duration (a plain number is milliseconds)."},
@@ -308,8 +311,8 @@ static int quick_extras(const struct da_opts *opts, struct da_check_spec *spec,
 	struct da_buf b = DA_BUF_INIT(SMOKE_MAX_LINE);
 	const char *const *items;
 	const char *m = da_opt_str(opts, "method");
-	char **hv = NULL, **v, *s;
-	size_t n, nh = 0, i;
+	char **v, *s;
+	size_t n, i;
 	int r = 0;
 
 	if (m && *m) {
@@ -337,16 +340,20 @@ static int quick_extras(const struct da_opts *opts, struct da_check_spec *spec,
 		c->samples = (int)da_opt_int(opts, "samples");
 	items = da_opt_list(opts, "header", &n);
 	if (n) {
-		r = smoke_join_headers(items, n, &hv, &nh, err);
-		if (r < 0)
-			goto out;
-		v = realloc(c->headers, (c->n_headers + nh) * sizeof(*v));
+		v = realloc(c->headers, (c->n_headers + n) * sizeof(*v));
 		if (!v)
 			goto nomem;
 		c->headers = v;
-		for (i = 0; i < nh; i++) {
+		for (i = 0; i < n; i++) {
+			if (!smoke_header_valid(items[i])) {
+				r = da_err_set(err, DA_EINVAL,
+					       "invalid --header '%.40s': "
+					       "expected \"Name: value\"",
+					       items[i]);
+				goto out;
+			}
 			da_buf_reset(&b);
-			r = da_check_expand_env(spec, hv[i], &b, err);
+			r = da_check_expand_env(spec, items[i], &b, err);
 			if (r < 0) {
 				da_err_prefix(err, "--header");
 				goto out;
@@ -377,7 +384,6 @@ static int quick_extras(const struct da_opts *opts, struct da_check_spec *spec,
 nomem:
 	r = da_err_set(err, DA_ENOMEM, "cannot build the check: out of memory");
 out:
-	smoke_strv_free(hv, nh);
 	da_buf_release(&b);
 	return r;
 }
@@ -389,8 +395,7 @@ static int build_spec(const struct da_opts *opts,
 	const char *base = da_opt_str(opts, "base-url");
 	const char *const *items;
 	struct da_check_spec *spec = NULL;
-	char **conds = NULL;
-	size_t n, nc = 0;
+	size_t n;
 	int r;
 
 	if (base && !*base)
@@ -404,14 +409,11 @@ static int build_spec(const struct da_opts *opts,
 		return 0;
 	}
 	items = da_opt_list(opts, "condition", &n);
-	r = smoke_join_conditions(items, n, &conds, &nc, err);
-	if (r == 0)
-		r = da_check_spec_quick(
-		    url, base,
-		    da_opt_given(opts, "expect-status")
-			? (long)da_opt_int(opts, "expect-status")
-			: 0,
-		    (const char *const *)conds, nc, &spec, err);
+	r = da_check_spec_quick(url, base,
+				da_opt_given(opts, "expect-status")
+				    ? (long)da_opt_int(opts, "expect-status")
+				    : 0,
+				items, n, &spec, err);
 	if (r == 0)
 		r = quick_extras(opts, spec, err);
 	if (r < 0)
@@ -419,7 +421,6 @@ static int build_spec(const struct da_opts *opts,
 	*ret_spec = spec;
 	spec = NULL;
 out:
-	smoke_strv_free(conds, nc);
 	da_check_spec_free(spec);
 	return r;
 }

@@ -83,6 +83,22 @@ static const struct da_opt_tool tool = {
     .opts = opts_table,
 };
 
+/* A list of whole lines, for conditions and headers that hold commas. */
+static const struct da_opt lines_opts[] = {
+    {.name = "cond",
+     .arg = "EXPR",
+     .type = DA_OPT_LIST,
+     .flags = DA_OPT_LINES,
+     .help = "Whole lines: commas do not split."},
+    DA_OPT_END,
+};
+
+static const struct da_opt_tool lines_tool = {
+    .name = "lines-tool",
+    .summary = "Takes lines.",
+    .opts = lines_opts,
+};
+
 static const struct da_opt files_table[] = {
     {.name = "strict",
      .short_name = 's',
@@ -289,6 +305,22 @@ static void test_inputs(void)
 	l = da_opt_list(o, "path", &n);
 	ok(n == 3 && strcmp(l[0], "a") == 0 && strcmp(l[2], "c") == 0,
 	   "repeated list flags add up and replace the input");
+	da_opt_free(o);
+
+	is_int(parse(&lines_tool, "{\"cond\":\"a == any(1, 2)\\n b, c \\n\"}",
+		     &o, "--cond", "d, e", (char *)NULL),
+	       0, "a list of whole lines");
+	l = da_opt_list(o, "cond", &n);
+	ok(n == 1 && strcmp(l[0], "d, e") == 0,
+	   "a flag's value is one line, commas and all");
+	da_opt_free(o);
+	is_int(parse(&lines_tool, "{\"cond\":\"a == any(1, 2)\\n b, c \\n\"}",
+		     &o, (char *)NULL),
+	       0, "lines from an input");
+	l = da_opt_list(o, "cond", &n);
+	ok(n == 2 && strcmp(l[0], "a == any(1, 2)") == 0 &&
+	       strcmp(l[1], "b, c") == 0,
+	   "an input splits on newlines only, trimmed");
 	da_opt_free(o);
 
 	is_int(parse(&tool, NULL, &o, "-u", "x", (char *)NULL), 0,
