@@ -1,4 +1,5 @@
 #include "test.h"
+#include "tls-server.h"
 #include "common/check.h"
 #include "common/http.h"
 
@@ -14,91 +15,6 @@
  */
 
 /* snprintf that fails the test instead of cutting text silently. */
-static void format(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void format(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= size) {
-		ok(0, "test text fits its buffer");
-		buf[0] = '\0';
-	}
-}
-
-static char dir[] = "/tmp/da-check-tls-XXXXXX";
-static char script[4096];
-static int port;
-
-static void show_log(const char *name)
-{
-	char path[256], line[512];
-	FILE *f;
-	int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
-
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return;
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		diag("%s", line);
-	}
-	(void)fclose(f);
-}
-
-static int start_nginx(void)
-{
-	const char *top = getenv("DA_TOP");
-	char cmd[8192];
-	FILE *p;
-	int n;
-
-	n = snprintf(script, sizeof(script), "%s/tests/unit/http-tls-server.sh",
-		     top && *top ? top : ".");
-	if (n < 0 || (size_t)n >= sizeof(script))
-		return -1;
-	if (access(script, R_OK) != 0) {
-		diag("cannot find '%s': run from the top of the tree or set "
-		     "DA_TOP",
-		     script);
-		return -1;
-	}
-	if (!mkdtemp(dir)) {
-		diag("cannot make a temporary directory");
-		return -1;
-	}
-	n = snprintf(cmd, sizeof(cmd),
-		     "bash '%s' start '%s' %ld 2>'%s/setup.log'", script, dir,
-		     (long)getpid(), dir);
-	if (n < 0 || (size_t)n >= sizeof(cmd))
-		return -1;
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	if (fscanf(p, "%d", &port) != 1)
-		port = 0;
-	if (pclose(p) != 0 || port <= 0 || port > 65535) {
-		show_log("setup.log");
-		return -1;
-	}
-	return 0;
-}
-
-static void stop_nginx(void)
-{
-	char cmd[8192];
-	int n = snprintf(cmd, sizeof(cmd), "bash '%s' stop '%s'", script, dir);
-
-	if (n > 0 && (size_t)n < sizeof(cmd) && system(cmd) != 0)
-		diag("stopping nginx failed; look in %s", dir);
-}
-
 /* Two GETs of url on one client: a new connection, then a reused one. */
 static void test_expiry(const char *ca)
 {
@@ -110,7 +26,7 @@ static void test_expiry(const char *ca)
 	char url[128];
 	int r;
 
-	format(url, sizeof(url), "https://127.0.0.1:%d/health", port);
+	format(url, sizeof(url), "https://127.0.0.1:%d/health", tls_port);
 	da_http_options_init(&o);
 	o.ca_file = ca;
 	da_http_response_init(&resp);
@@ -143,7 +59,7 @@ static void test_expired(const char *ca)
 	char url[128];
 	int r;
 
-	format(url, sizeof(url), "https://127.0.0.3:%d/", port);
+	format(url, sizeof(url), "https://127.0.0.3:%d/", tls_port);
 	da_http_options_init(&o);
 	o.ca_file = ca;
 	o.retries = 0;
@@ -183,9 +99,9 @@ static void test_client_cert(const char *ca)
 	char url[128], cert[128], key[128], both[128], other[128], cmd[512];
 	int r;
 
-	format(url, sizeof(url), "https://127.0.0.4:%d/", port);
-	format(cert, sizeof(cert), "%s/client.pem", dir);
-	format(key, sizeof(key), "%s/client.key", dir);
+	format(url, sizeof(url), "https://127.0.0.4:%d/", tls_port);
+	format(cert, sizeof(cert), "%s/client.pem", tls_dir);
+	format(key, sizeof(key), "%s/client.key", tls_dir);
 	da_http_options_init(&o);
 	o.ca_file = ca;
 	da_http_response_init(&resp);
@@ -212,7 +128,7 @@ static void test_client_cert(const char *ca)
 	h = NULL;
 
 	/* Certificate and key in one file: the key is found there. */
-	format(both, sizeof(both), "%s/client-both.pem", dir);
+	format(both, sizeof(both), "%s/client-both.pem", tls_dir);
 	format(cmd, sizeof(cmd), "cat '%s' '%s' >'%s'", cert, key, both);
 	if (system(cmd) != 0)
 		diag("cannot write %s", both);
@@ -233,7 +149,7 @@ static void test_client_cert(const char *ca)
 	is_int(r, -DA_EINVAL, "client key that is not a key: refused");
 	has_str(err.msg, "cannot use client key '", "bad key: message");
 	ok(h == NULL, "bad key: no client");
-	format(other, sizeof(other), "%s/expired.key", dir);
+	format(other, sizeof(other), "%s/expired.key", tls_dir);
 	o.client_key = other;
 	r = da_http_new(&o, &h, &err);
 	is_int(r, -DA_EINVAL, "key of another certificate: refused");
@@ -263,7 +179,7 @@ static void test_check_condition(const char *ca)
 	char url[128];
 	int r;
 
-	format(url, sizeof(url), "https://127.0.0.1:%d/", port);
+	format(url, sizeof(url), "https://127.0.0.1:%d/", tls_port);
 	da_check_run_options_init(&o);
 	o.http.ca_file = ca;
 	r = da_check_spec_quick(url, NULL, 200, ok_conds, 2, &spec, &err);
@@ -308,8 +224,8 @@ static void test_bad_ca(void)
 	char url[128], key[128];
 	int r;
 
-	format(url, sizeof(url), "https://127.0.0.1:%d/", port);
-	format(key, sizeof(key), "%s/server.key", dir);
+	format(url, sizeof(url), "https://127.0.0.1:%d/", tls_port);
+	format(key, sizeof(key), "%s/server.key", tls_dir);
 	da_check_run_options_init(&o);
 	o.timeout_ms = 60000;
 	o.http.ca_file = key;
@@ -335,20 +251,20 @@ static void run_tests(void)
 		unsetenv(vars[i]);
 	unsetenv("SSL_CERT_FILE");
 	unsetenv("SSL_CERT_DIR");
-	if (start_nginx() < 0) {
+	if (tls_server_start("check-tls") < 0) {
 		ok(0,
 		   "nginx serving HTTPS with a test CA started (needs "
 		   "nginx and openssl: apt-get install nginx-light openssl)");
-		if (dir[sizeof(dir) - 7] != 'X')
-			stop_nginx();
+		if (tls_dir[0] && access(tls_dir, F_OK) == 0)
+			tls_server_stop();
 		return;
 	}
 	ok(1, "nginx serving HTTPS with a test CA started");
-	format(ca, sizeof(ca), "%s/ca.pem", dir);
+	format(ca, sizeof(ca), "%s/ca.pem", tls_dir);
 	test_expiry(ca);
 	test_expired(ca);
 	test_client_cert(ca);
 	test_check_condition(ca);
 	test_bad_ca();
-	stop_nginx();
+	tls_server_stop();
 }

@@ -7,22 +7,6 @@
 #include <sys/stat.h>
 
 /* snprintf that fails the test instead of cutting text silently. */
-static void format(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void format(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= size) {
-		ok(0, "test text fits its buffer");
-		buf[0] = '\0';
-	}
-}
-
 static int load(const char *text, const char *base, struct da_check_spec **spec,
 		struct da_err *err)
 {

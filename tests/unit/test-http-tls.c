@@ -1,100 +1,16 @@
 #include "test.h"
+#include "tls-server.h"
 #include "common/http.h"
 
 #include <stdarg.h>
 #include <unistd.h>
 
 /* snprintf that fails the test instead of cutting text silently. */
-static void format(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void format(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= size) {
-		ok(0, "test text fits its buffer");
-		buf[0] = '\0';
-	}
-}
-
 /*
  * HTTPS against a real nginx on loopback whose certificate comes from a
  * throw-away CA (tests/unit/http-tls-server.sh makes both). The request
  * must pass when that CA is trusted and fail verification when it is not.
  */
-
-static char dir[] = "/tmp/da-http-tls-XXXXXX";
-static char script[4096];
-static int port;
-
-static void show_log(const char *name)
-{
-	char path[256], line[512];
-	FILE *f;
-	int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
-
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return;
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		diag("%s", line);
-	}
-	(void)fclose(f);
-}
-
-static int start_nginx(void)
-{
-	const char *top = getenv("DA_TOP");
-	char cmd[8192];
-	FILE *p;
-	int n;
-
-	n = snprintf(script, sizeof(script), "%s/tests/unit/http-tls-server.sh",
-		     top && *top ? top : ".");
-	if (n < 0 || (size_t)n >= sizeof(script))
-		return -1;
-	if (access(script, R_OK) != 0) {
-		diag("cannot find '%s': run from the top of the tree or set "
-		     "DA_TOP",
-		     script);
-		return -1;
-	}
-	if (!mkdtemp(dir)) {
-		diag("cannot make a temporary directory");
-		return -1;
-	}
-	n = snprintf(cmd, sizeof(cmd),
-		     "bash '%s' start '%s' %ld 2>'%s/setup.log'", script, dir,
-		     (long)getpid(), dir);
-	if (n < 0 || (size_t)n >= sizeof(cmd))
-		return -1;
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	if (fscanf(p, "%d", &port) != 1)
-		port = 0;
-	if (pclose(p) != 0 || port <= 0 || port > 65535) {
-		show_log("setup.log");
-		return -1;
-	}
-	return 0;
-}
-
-static void stop_nginx(void)
-{
-	char cmd[8192];
-	int n = snprintf(cmd, sizeof(cmd), "bash '%s' stop '%s'", script, dir);
-
-	if (n > 0 && (size_t)n < sizeof(cmd) && system(cmd) != 0)
-		diag("stopping nginx failed; look in %s", dir);
-}
 
 /* GET url with a fresh client made from o; returns the result. */
 static int fetch(const struct da_http_options *o, const char *url,
@@ -132,20 +48,20 @@ static void run_tests(void)
 	int r;
 
 	no_proxy();
-	if (start_nginx() < 0) {
+	if (tls_server_start("http-tls") < 0) {
 		ok(0,
 		   "nginx serving HTTPS with a test CA started (needs "
 		   "nginx and openssl: apt-get install nginx-light openssl)");
-		if (dir[sizeof(dir) - 7] != 'X')
-			stop_nginx();
+		if (tls_dir[0] && access(tls_dir, F_OK) == 0)
+			tls_server_stop();
 		return;
 	}
 	ok(1, "nginx serving HTTPS with a test CA started");
-	format(url, sizeof(url), "https://127.0.0.1:%d/health", port);
-	format(url_name, sizeof(url_name), "https://localhost:%d/", port);
-	format(url_other, sizeof(url_other), "https://127.0.0.2:%d/", port);
-	format(ca, sizeof(ca), "%s/ca.pem", dir);
-	format(cadir, sizeof(cadir), "%s/cadir", dir);
+	format(url, sizeof(url), "https://127.0.0.1:%d/health", tls_port);
+	format(url_name, sizeof(url_name), "https://localhost:%d/", tls_port);
+	format(url_other, sizeof(url_other), "https://127.0.0.2:%d/", tls_port);
+	format(ca, sizeof(ca), "%s/ca.pem", tls_dir);
+	format(cadir, sizeof(cadir), "%s/cadir", tls_dir);
 	unsetenv("SSL_CERT_FILE");
 	unsetenv("SSL_CERT_DIR");
 	da_http_response_init(&resp);
@@ -220,5 +136,5 @@ static void run_tests(void)
 	unsetenv("SSL_CERT_FILE");
 
 	da_http_response_release(&resp);
-	stop_nginx();
+	tls_server_stop();
 }

@@ -15,22 +15,6 @@
 #include <unistd.h>
 
 /* snprintf that fails the test instead of cutting text silently. */
-static void format(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void format(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= size) {
-		ok(0, "test text fits its buffer");
-		buf[0] = '\0';
-	}
-}
-
 /*
  * A canned-reply HTTP/1.1 server on a loopback port picked by the kernel.
  * Each connection takes the next reply of the script (the fallback once

@@ -10,6 +10,7 @@
 #ifndef DA_TEST_H
 #define DA_TEST_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,23 @@ static int t_ok(int cond, const char *file, int line, const char *name)
 			printf("#   '%s'\n#   does not contain '%s'\n",        \
 			       t_h_ ? t_h_ : "(null)", t_n_);                  \
 	} while (0)
+
+/* snprintf that fails the test, and leaves "", when the text is cut. */
+static inline void format(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static inline void format(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		ok(0, "test text fits its buffer");
+		buf[0] = '\0';
+	}
+}
 
 #define diag(...)                                                              \
 	do {                                                                   \
