@@ -835,6 +835,32 @@ out:
 	return r;
 }
 
+/*
+ * Characters that would start HTML or emphasis in a cell, written as
+ * entities so that a value such as "a_b*c" or "<none>" shows as it is.
+ */
+static const char *md_entity(unsigned char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '*':
+		return "&#42;";
+	case '_':
+		return "&#95;";
+	case '`':
+		return "&#96;";
+	case '~':
+		return "&#126;";
+	default:
+		return NULL;
+	}
+}
+
 int da_gha_md_cell(struct da_buf *out, const char *text)
 {
 	const char *s;
@@ -853,6 +879,8 @@ int da_gha_md_cell(struct da_buf *out, const char *text)
 			r = da_buf_adds(out, "<br>");
 		else if (c < 0x20 || c == 0x7f)
 			r = da_buf_addch(out, ' ');
+		else if (md_entity(c))
+			r = da_buf_adds(out, md_entity(c));
 		else
 			r = da_buf_addch(out, (char)c);
 	}

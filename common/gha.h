@@ -130,7 +130,9 @@ bool da_gha_summary_truncated(const struct da_gha *gha);
 /*
  * Appends text as the content of one GitHub-flavoured markdown table cell:
  * '|' -> "\|", '\' -> "\\", CR, LF or CRLF -> "<br>", other control
- * characters -> ' '. Returns 0 or the da_buf error.
+ * characters -> ' ', and & < > * _ ` ~ as HTML entities so that neither
+ * markup nor emphasis can start inside a value. Returns 0 or the da_buf
+ * error.
  */
 int da_gha_md_cell(struct da_buf *out, const char *text);
 

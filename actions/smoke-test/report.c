@@ -788,50 +788,17 @@ int smoke_report_junit_write(const struct smoke_report *rep, const char *path,
 
 /* ---- job summary ---- */
 
-/*
- * Appends a table cell: redacted, with what markdown would format (HTML,
- * emphasis, code) written as character references, then da_gha_md_cell().
- */
+/* Appends a table cell: redacted, clean UTF-8, escaped by da_gha_md_cell(). */
 static int md_cell(const struct smoke_report *rep, struct da_buf *out,
 		   const char *s)
 {
 	struct da_buf b = DA_BUF_INIT(SMOKE_MAX_FIELD);
-	struct da_buf e = DA_BUF_INIT(SMOKE_MAX_FIELD);
-	const char *p;
 	int r;
 
 	r = prep(rep, s, CLEAN_UTF8, &b);
-	for (p = da_buf_str(&b); r == 0 && *p; p++) {
-		switch (*p) {
-		case '&':
-			r = da_buf_adds(&e, "&amp;");
-			break;
-		case '<':
-			r = da_buf_adds(&e, "&lt;");
-			break;
-		case '>':
-			r = da_buf_adds(&e, "&gt;");
-			break;
-		case '*':
-			r = da_buf_adds(&e, "&#42;");
-			break;
-		case '_':
-			r = da_buf_adds(&e, "&#95;");
-			break;
-		case '`':
-			r = da_buf_adds(&e, "&#96;");
-			break;
-		case '~':
-			r = da_buf_adds(&e, "&#126;");
-			break;
-		default:
-			r = da_buf_addch(&e, *p);
-		}
-	}
 	if (r == 0)
-		r = da_gha_md_cell(out, da_buf_str(&e));
+		r = da_gha_md_cell(out, da_buf_str(&b));
 	da_buf_release(&b);
-	da_buf_release(&e);
 	return r;
 }
 

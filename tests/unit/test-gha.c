@@ -114,6 +114,12 @@ static void test_escaping(void)
 	is_str(da_buf_str(&b), "a\\|b\\\\c<br>d<br>e<br>f g",
 	       "cell escapes pipe and backslash, newlines become <br>");
 	da_buf_release(&b);
+
+	is_int(da_gha_md_cell(&b, "<b>a_b*c</b> & `x` ~y"), 0, "markup cell");
+	is_str(da_buf_str(&b),
+	       "&lt;b&gt;a&#95;b&#42;c&lt;/b&gt; &amp; &#96;x&#96; &#126;y",
+	       "markup and emphasis are shown, not rendered");
+	da_buf_release(&b);
 }
 
 static void test_outside(void)
