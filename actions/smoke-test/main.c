@@ -99,7 +99,12 @@ static const struct da_opt options[] = {
      .arg = "DURATION",
      .type = DA_OPT_STRING,
      .help = "The first pause between polls while waiting; it grows up to "
-	     "10s (default 1s, or the spec's wait.interval)."},
+	     "--max-interval (default 1s, or the spec's wait.interval)."},
+    {.name = "max-interval",
+     .arg = "DURATION",
+     .type = DA_OPT_STRING,
+     .help = "The longest pause between polls while waiting; the pause "
+	     "doubles from --interval up to it (default 10s)."},
     {.name = "consecutive-successes",
      .arg = "N",
      .type = DA_OPT_INT,
@@ -494,6 +499,9 @@ static int run_options(const struct da_opts *opts,
 				 spec->interval_ms >= 0 ? spec->interval_ms
 							: DEFAULT_INTERVAL_MS,
 				 &ro->interval_ms, err);
+	if (r == 0)
+		r = duration_opt(opts, "max-interval", ro->max_interval_ms,
+				 &ro->max_interval_ms, err);
 	if (r == 0)
 		r = duration_opt(opts, "request-timeout",
 				 DEFAULT_REQUEST_TIMEOUT_MS, &ms, err);

@@ -214,6 +214,9 @@ rc_is 2 "neither --url nor --spec: exit 2"
 smoke --url "$B/ok" --timeout 'soon'
 rc_is 2 "a bad duration: exit 2"
 like "$err" "soon" "the error quotes it"
+smoke --url "$B/ok" --max-interval 'later'
+rc_is 2 "a bad --max-interval: exit 2"
+like "$err" "max-interval" "the error names the option"
 
 # --- a refused port ------------------------------------------------------------
 dead=$(free_port)

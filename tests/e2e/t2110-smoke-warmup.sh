@@ -71,9 +71,10 @@ SMOKE_ENV=(EXPECTED_VERSION="$NEW")
 
 # --- it waits through 404, 503 and the old version -----------------------------
 : >"$T/web/access.log"
+# Polls at most 300 ms apart, so each one-second stage is seen.
 warmup 1 2 3
 smoke --url "$B/health" --condition '[BODY].version == ${ENV:EXPECTED_VERSION}' \
-	--timeout 30s --interval 200ms --json
+	--timeout 30s --interval 200ms --max-interval 300ms --json
 rc_is 0 "the new version came up within the timeout: exit 0"
 is "$(jq -r '.checks[0].attempts > 1' <<<"$out" 2>&1)" true \
 	"--json: it took more than one attempt ($(jq -r '.checks[0].attempts' <<<"$out" 2>&1))"
