@@ -133,11 +133,61 @@ static int name_char(int c)
 	return isalnum(c) || c == '_' || c == '-';
 }
 
-int da_check_expand_env(struct da_check_spec *spec, const char *text,
-			struct da_buf *out, struct da_err *err)
+/* Whether text[0..n) leaves a "..." of a condition open, from in_quote. */
+static int quote_state(const char *text, size_t n, int in_quote)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (in_quote && text[i] == '\\' && i + 1 < n)
+			i++;
+		else if (text[i] == '"')
+			in_quote = !in_quote;
+	}
+	return in_quote;
+}
+
+/* Appends val as the inside of a condition's "..." literal. */
+static int add_quoted(struct da_buf *out, const char *val)
+{
+	int r = 0;
+
+	for (; *val && r == 0; val++) {
+		switch (*val) {
+		case '"':
+			r = da_buf_adds(out, "\\\"");
+			break;
+		case '\\':
+			r = da_buf_adds(out, "\\\\");
+			break;
+		case '\n':
+			r = da_buf_adds(out, "\\n");
+			break;
+		case '\r':
+			r = da_buf_adds(out, "\\r");
+			break;
+		case '\t':
+			r = da_buf_adds(out, "\\t");
+			break;
+		default:
+			r = da_buf_addch(out, *val);
+		}
+	}
+	return r;
+}
+
+/*
+ * The expansion behind da_check_expand_env(). With literal set (for a
+ * condition) each value becomes a quoted literal, inside the quotes it
+ * stands in or in quotes of its own, so that a value is compared as text
+ * and never read as condition syntax ("pat(*)", "[BODY].x", " == ").
+ */
+static int expand_env(struct da_check_spec *spec, const char *text, int literal,
+		      struct da_buf *out, struct da_err *err)
 {
 	const char *p = text, *q, *name, *end, *val;
 	char var[MAX_NAME];
+	int in_quote = 0;
 	size_t i, n;
 	int r;
 
@@ -145,6 +195,8 @@ int da_check_expand_env(struct da_check_spec *spec, const char *text,
 		r = da_buf_add(out, p, (size_t)(q - p));
 		if (r < 0)
 			goto limit;
+		if (literal)
+			in_quote = quote_state(p, (size_t)(q - p), in_quote);
 		name = q + 6;
 		end = strchr(name, '}');
 		if (!end)
@@ -165,7 +217,24 @@ int da_check_expand_env(struct da_check_spec *spec, const char *text,
 					  "environment variable '%s' is not "
 					  "set: set it or remove '${ENV:%s}'",
 					  var, var);
-		r = da_buf_adds(out, val);
+		if (!literal) {
+			r = da_buf_adds(out, val);
+		} else {
+			/* Reports may show the escaped form: a secret too. */
+			struct da_buf esc = DA_BUF_INIT(DA_MAX_CHECK_SPEC);
+
+			r = add_quoted(&esc, val);
+			if (r == 0 && !in_quote)
+				r = da_buf_addch(out, '"');
+			if (r == 0)
+				r = da_buf_add(out, esc.data, esc.len);
+			if (r == 0 && !in_quote)
+				r = da_buf_addch(out, '"');
+			if (r == 0 && strcmp(da_buf_str(&esc), val) != 0 &&
+			    add_secret(spec, da_buf_str(&esc)) < 0)
+				r = -DA_ENOMEM;
+			da_buf_release(&esc);
+		}
 		if (r < 0)
 			goto limit;
 		if (add_secret(spec, val) < 0)
@@ -185,6 +254,12 @@ limit:
 			  r == -DA_ENOMEM ? "out of memory"
 					  : "text too long after expanding "
 					    "${ENV:...}");
+}
+
+int da_check_expand_env(struct da_check_spec *spec, const char *text,
+			struct da_buf *out, struct da_err *err)
+{
+	return expand_env(spec, text, 0, out, err);
 }
 
 /*
@@ -537,14 +612,14 @@ static int check_keys_of(struct loader *L, const json_t *obj,
 }
 
 /* Expands ${ENV:...} in text into a new string *ret. */
-static int expand(struct loader *L, const char *text, int line,
-		  const char *what, char **ret, size_t *ret_len)
+static int expand_as(struct loader *L, const char *text, int literal, int line,
+		     const char *what, char **ret, size_t *ret_len)
 {
 	struct da_buf b = DA_BUF_INIT(DA_MAX_CHECK_SPEC);
 	char ctx[MAX_NAME + 64];
 	int r, n;
 
-	r = da_check_expand_env(L->spec, text, &b, L->err);
+	r = expand_env(L->spec, text, literal, &b, L->err);
 	if (r < 0) {
 		da_buf_release(&b);
 		n = snprintf(ctx, sizeof(ctx), "%s: ", what);
@@ -559,6 +634,12 @@ static int expand(struct loader *L, const char *text, int line,
 		return -DA_ENOMEM;
 	}
 	return 0;
+}
+
+static int expand(struct loader *L, const char *text, int line,
+		  const char *what, char **ret, size_t *ret_len)
+{
+	return expand_as(L, text, 0, line, what, ret, ret_len);
 }
 
 /* Text of a scalar for places that take numbers and booleans as text. */
@@ -848,7 +929,17 @@ static int add_cond(struct loader *L, struct da_check *c, const char *text,
 	char *x = NULL;
 	int r;
 
-	r = expand(L, text, line, "condition", &x, NULL);
+	/*
+	 * Syntax errors are found on the text as written, so that a message
+	 * never shows (or counts the columns of) a value from ${ENV:...};
+	 * the values then go in as quoted literals.
+	 */
+	r = da_cond_parse(text, &cond, L->err);
+	if (r < 0)
+		return lerr_wrap(L, line, r, where);
+	da_cond_free(cond);
+	cond = NULL;
+	r = expand_as(L, text, 1, line, "condition", &x, NULL);
 	if (r < 0)
 		return r;
 	if (next_ref(x, &name, &n)) {
@@ -858,9 +949,14 @@ static int add_cond(struct loader *L, struct da_check *c, const char *text,
 			 where, text, (int)n, name);
 		goto out;
 	}
-	r = da_cond_parse(x, &cond, L->err);
+	r = da_cond_parse(x, &cond, NULL);
 	if (r < 0) {
-		r = lerr_wrap(L, line, r, where);
+		r = lerr(L, line, DA_EINVAL,
+			 "%scondition '%.128s' does not parse once its "
+			 "${ENV:...} values are in as quoted text; inside "
+			 "pat() or any() quote them with what surrounds "
+			 "them: pat(\"${ENV:V}*\")",
+			 where, text);
 		goto out;
 	}
 	v = realloc(c->conds, (c->n_conds + 1) * sizeof(struct da_cond *));

@@ -7,8 +7,9 @@
  *   has([BODY].version)             [BODY] == pat(*ok*)
  *   [HEADER].content-type == pat(application/json*)
  *   [CERTIFICATE_EXPIRATION] > 72h  [CONNECTED] == true   [IP] == 127.0.0.1
- *   [BODY].version == 1.4.2         (values from ${ENV:NAME} are expanded
- *                                    before parsing, by the check module)
+ *   [BODY].version == "1.4.2"       (the check module puts ${ENV:NAME}
+ *                                    values in as quoted literals, so a
+ *                                    value is never read as syntax)
  *
  * A condition is "<left> <op> <right>" with the operator between spaces
  * (==, !=, <, <=, >, >=), or has(...) alone. == and != compare numerically

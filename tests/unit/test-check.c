@@ -409,8 +409,8 @@ static void test_env(void)
 	       "env in header");
 	is_str(c->body, "{\"key\":\"s3cr\\\"et\",\"n\":1}",
 	       "env in a json body, escaped as JSON");
-	is_str(da_cond_text(c->conds[0]), "[BODY].version == 1.4.2",
-	       "env in a condition");
+	is_str(da_cond_text(c->conds[0]), "[BODY].version == \"1.4.2\"",
+	       "env in a condition, as a quoted literal");
 	is_int(spec->n_secrets, 3, "each distinct value is a secret");
 	da_check_mask(spec, "token s3cr\"et on svc.internal", &out);
 	is_str(da_buf_str(&out), "token *** on ***", "mask replaces secrets");
@@ -435,11 +435,60 @@ static void test_env(void)
 	r = load("checks:\n  - url: http://x\n    conditions: "
 		 "[\"${ENV:DA_T_BAD}\"]\n",
 		 NULL, &spec, &err);
-	is_int(r, -DA_EINVAL, "condition from env that does not parse");
-	ok(strstr(err.msg, "hunter2") == NULL, "the secret is masked");
-	has_str(err.msg, "***", "masked as ***");
+	is_int(r, -DA_EINVAL, "a condition that is only a value");
+	ok(strstr(err.msg, "hunter2") == NULL, "the secret is not shown");
+	has_str(err.msg, "${ENV:DA_T_BAD}", "the condition as written is");
 	has_str(err.msg, "smoke.yml:3:", "with its line");
 	da_check_spec_free(spec);
+
+	/*
+	 * A value is compared as text, never read as condition syntax: a
+	 * secret "pat(*)" must not match every version.
+	 */
+	{
+		static const char *const values[] = {
+		    "pat(*)", "[BODY].version", "1.4.2 == 1.4.2",
+		    "any(1.4.2, x)", "a\"b\\c"};
+		struct da_cond_ctx cx = {0};
+		size_t i;
+
+		cx.connected = 1;
+		cx.status = 200;
+		cx.body = "{\"version\": \"1.4.2\"}";
+		cx.body_len = strlen(cx.body);
+		cx.cert_expires_ms = -1;
+		for (i = 0; i < sizeof(values) / sizeof(*values); i++) {
+			setenv("DA_T_SYNTAX", values[i], 1);
+			r = load("checks:\n  - url: http://x\n    conditions: "
+				 "[\"[BODY].version == ${ENV:DA_T_SYNTAX}\"]\n",
+				 NULL, &spec, &err);
+			is_int(r, 0, values[i]);
+			if (r == 0)
+				is_int(da_cond_eval(spec->checks[0].conds[0],
+						    &cx, NULL, NULL),
+				       0, "the value is text: no match");
+			da_check_spec_free(spec);
+		}
+		setenv("DA_T_SYNTAX", "1.4", 1);
+		r = load("checks:\n  - url: http://x\n    conditions: "
+			 "[\"[BODY].version == "
+			 "pat(\\\"${ENV:DA_T_SYNTAX}*\\\")\"]\n",
+			 NULL, &spec, &err);
+		is_int(r, 0, "a value inside a quoted pattern");
+		if (r == 0)
+			is_int(da_cond_eval(spec->checks[0].conds[0], &cx, NULL,
+					    NULL),
+			       1, "stays a pattern there");
+		da_check_spec_free(spec);
+		r = load("checks:\n  - url: http://x\n    conditions: "
+			 "[\"[BODY].version == pat(${ENV:DA_T_SYNTAX}*)\"]\n",
+			 NULL, &spec, &err);
+		is_int(r, -DA_EINVAL, "an unquoted value beside a pattern");
+		has_str(err.msg, "quote them", "says how to write it");
+		da_check_spec_free(spec);
+		da_cond_ctx_release(&cx);
+		unsetenv("DA_T_SYNTAX");
+	}
 
 	/* Direct use: NULL spec, captures left alone. */
 	da_buf_release(&out);
@@ -847,7 +896,7 @@ static void test_wait_condition(void)
 		is_int(rs->r[1].attempts, 0, "not-ready check not polled");
 		ok(rs->r[1].healthy, "not-ready check does not hold it up");
 	}
-	has_str(p.all, "version: 200, [BODY].version (1.4.1) == ***",
+	has_str(p.all, "version: 200, [BODY].version (1.4.1) == \"***\"",
 		"the expected value came from env: masked");
 	ok(strstr(p.all, "1.4.2") == NULL, "the secret never shows");
 	is_int(s.requests, 3, "only the ready check ran");
