@@ -935,7 +935,7 @@ static int add_cond(struct loader *L, struct da_check *c, const char *text,
 	 * the values then go in as quoted literals.
 	 */
 	r = da_cond_parse(text, &cond, L->err);
-	if (r < 0)
+	if (r < 0 && !strstr(text, "${ENV:"))
 		return lerr_wrap(L, line, r, where);
 	da_cond_free(cond);
 	cond = NULL;

@@ -784,6 +784,8 @@ static int parser_init(struct parser *ps, const char *text, const char *what,
 	return 0;
 }
 
+static int literal_is_number(const char *s);
+
 static int is_literal(const struct operand *o)
 {
 	return o->kind == K_LITERAL || o->kind == K_PAT || o->kind == K_ANY;
@@ -843,6 +845,20 @@ static int parse_cond(struct parser *ps, struct da_cond *c)
 			return perr(ps, c->left.kind == K_HAS ? lpos : rpos,
 				    "has() is true or false and works only "
 				    "with == and !=");
+		/* A written value that can never be a number is a spec
+		 * error now, not a check that fails for the whole wait. */
+		if (c->left.kind == K_LITERAL &&
+		    !literal_is_number(c->left.items[0]))
+			return perr(ps, lpos,
+				    "'%.40s' is not a number or a duration; "
+				    "<, <=, > and >= compare numbers",
+				    c->left.items[0]);
+		if (c->right.kind == K_LITERAL &&
+		    !literal_is_number(c->right.items[0]))
+			return perr(ps, rpos,
+				    "'%.40s' is not a number or a duration; "
+				    "<, <=, > and >= compare numbers",
+				    c->right.items[0]);
 	}
 	if (is_literal(&c->left) && is_literal(&c->right))
 		return perr(ps, lpos,
@@ -1338,6 +1354,13 @@ static int parse_num(const char *p, size_t n, struct num *ret)
 	ret->is_int = 1;
 	ret->i = ms;
 	return 1;
+}
+
+static int literal_is_number(const char *s)
+{
+	struct num n;
+
+	return parse_num(s, strlen(s), &n);
 }
 
 /* -1, 0 or 1 as a is less than, equal to or greater than b. */

@@ -486,6 +486,20 @@ static void test_env(void)
 		is_int(r, -DA_EINVAL, "an unquoted value beside a pattern");
 		has_str(err.msg, "quote them", "says how to write it");
 		da_check_spec_free(spec);
+		setenv("DA_T_SYNTAX", "300", 1);
+		r = load("checks:\n  - url: http://x\n    conditions: "
+			 "[\"[RESPONSE_TIME] < ${ENV:DA_T_SYNTAX}\"]\n",
+			 NULL, &spec, &err);
+		is_int(r, 0, "a number from env under an order");
+		da_check_spec_free(spec);
+		setenv("DA_T_SYNTAX", "soonish", 1);
+		r = load("checks:\n  - url: http://x\n    conditions: "
+			 "[\"[RESPONSE_TIME] < ${ENV:DA_T_SYNTAX}\"]\n",
+			 NULL, &spec, &err);
+		is_int(r, -DA_EINVAL, "a value from env that is no number");
+		ok(strstr(err.msg, "soonish") == NULL,
+		   "is refused without showing it");
+		da_check_spec_free(spec);
 		da_cond_ctx_release(&cx);
 		unsetenv("DA_T_SYNTAX");
 	}
