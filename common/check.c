@@ -2671,6 +2671,7 @@ static int finish_check(struct asserter *A, size_t ci)
 	size_t k;
 	int r = 0, ok;
 
+	res->n_answered = s->n_totals;
 	if (s->n_totals) {
 		qsort(s->totals, s->n_totals, sizeof(*s->totals), cmp_i64);
 		for (k = 0; k < s->n_totals; k++)

@@ -176,6 +176,9 @@ struct da_check_result {
 	int attempts;	      /* requests made in the wait phase */
 	struct da_check_sample *samples;
 	size_t n_samples;
+	/* Samples that got an answer: the latency figures below are of
+	 * these, and mean nothing when it is 0. */
+	size_t n_answered;
 	int64_t p50_us, p95_us, p99_us, max_us, mean_us;
 	/* One line per failed condition or gate, with the actual value:
 	 * "[BODY].version (1.4.1) == 1.4.2", "p95 (612ms) < 500ms". */

@@ -1062,8 +1062,11 @@ static int description(const struct da_opt *o, struct da_buf *b)
 			    o->min, o->max);
 	}
 	if (r == 0 && o->type == DA_OPT_LIST)
-		r = da_buf_adds(b, " A list: separate values with commas or "
-				   "newlines, or repeat the option.");
+		r = da_buf_adds(b, (o->flags & DA_OPT_LINES)
+				       ? " A list: one value per line, or "
+					 "repeat the option."
+				       : " A list: separate values with commas "
+					 "or newlines, or repeat the option.");
 	if (r == 0 && (o->flags & DA_OPT_REQUIRED))
 		r = da_buf_adds(b, " Required.");
 	if (r == 0 && o->def && *o->def) {

@@ -576,51 +576,74 @@ static int write_out(FILE *f, const struct da_buf *b, struct da_err *err)
 	return 0;
 }
 
-/* Every report the options ask for; the first failure is returned. */
+/* Keeps the first failure of the reports in *err. */
+static void keep_first(int *first, struct da_err *err, int r,
+		       const struct da_err *e)
+{
+	if (r < 0 && *first == 0) {
+		*first = r;
+		*err = *e;
+	}
+}
+
+/*
+ * Every report the options ask for, each whatever became of the others:
+ * a JUnit file that cannot be written still leaves the summary, the
+ * outputs and the annotations. Returns the first failure.
+ */
 static int reports(const struct da_opts *opts, struct da_gha *gha,
 		   const struct smoke_report *rep, FILE *cmd,
 		   struct da_err *err)
 {
 	struct da_buf b = DA_BUF_INIT(SMOKE_MAX_TEXT);
-	struct da_err e2 = DA_ERR_INIT;
+	struct da_err e = DA_ERR_INIT;
 	const char *junit = da_opt_str(opts, "junit");
-	int r, r2 = 0, color;
+	int r, first = 0, color;
 
 	if (da_opt_bool(opts, "json")) {
-		r = smoke_report_json(rep, &b, err);
+		r = smoke_report_json(rep, &b, &e);
 	} else {
 		color = da_log_color_wanted(
 		    isatty(STDOUT_FILENO), getenv("NO_COLOR"),
 		    getenv("FORCE_COLOR"), getenv("CLICOLOR_FORCE"),
 		    getenv("TERM"));
-		r = smoke_report_text(rep, color, &b, err);
+		r = smoke_report_text(rep, color, &b, &e);
 	}
 	if (r == 0)
-		r = write_out(stdout, &b, err);
-	/* The rest still runs after a failure; the first one is kept. */
+		r = write_out(stdout, &b, &e);
+	keep_first(&first, err, r, &e);
 	if (junit && *junit) {
-		r2 = smoke_report_junit_write(rep, junit, &e2);
-		if (r2 < 0)
-			da_err_prefix(&e2, "--junit");
+		r = smoke_report_junit_write(rep, junit, &e);
+		if (r < 0)
+			da_err_prefix(&e, "--junit");
+		keep_first(&first, err, r, &e);
 	}
-	if (r2 == 0 && da_opt_bool(opts, "summary") &&
-	    da_gha_has_summary(gha)) {
+	if (da_opt_bool(opts, "summary") && da_gha_has_summary(gha)) {
 		da_buf_reset(&b);
-		r2 = smoke_report_summary(rep, &b, &e2);
-		if (r2 == 0)
-			r2 =
-			    da_gha_summary_add(gha, da_buf_str(&b), b.len, &e2);
+		r = smoke_report_summary(rep, &b, &e);
+		if (r == 0)
+			r = da_gha_summary_add(gha, da_buf_str(&b), b.len, &e);
+		keep_first(&first, err, r, &e);
 	}
-	if (r2 == 0)
-		r2 = smoke_report_outputs(rep, gha, &e2);
-	if (r2 == 0 && da_gha_in_actions(gha) && !rep->res->healthy)
-		r2 = smoke_report_annotate(rep, gha, cmd, &e2);
-	if (r == 0 && r2 < 0) {
-		*err = e2;
-		r = r2;
+	r = smoke_report_outputs(rep, gha, &e);
+	keep_first(&first, err, r, &e);
+	if (da_gha_in_actions(gha) && !rep->res->healthy) {
+		r = smoke_report_annotate(rep, gha, cmd, &e);
+		keep_first(&first, err, r, &e);
 	}
 	da_buf_release(&b);
-	return r;
+	return first;
+}
+
+/*
+ * An unhealthy service is the verdict even when a report failed: the
+ * report's failure is said on a line of its own, the verdict decides the
+ * exit status.
+ */
+static void report_failure_line(int r, const struct da_err *err)
+{
+	if (r < 0)
+		(void)fprintf(stderr, "smoke-test: %s\n", err->msg);
 }
 
 /* The one line a failed verdict ends with. */
@@ -719,10 +742,10 @@ static int run(const struct da_opts *opts, struct da_gha *gha,
 			rep.res = res;
 			rep.timed_out = 1;
 			r = res ? reports(opts, gha, &rep, cmd, err) : 0;
-			if (r == 0)
-				r = da_err_setc(err, DA_EFAIL,
-						DA_CODE_HEALTH_CHECK_FAILED,
-						"%s", werr.msg);
+			report_failure_line(r, err);
+			r = da_err_setc(err, DA_EFAIL,
+					DA_CODE_HEALTH_CHECK_FAILED, "%s",
+					werr.msg);
 			goto out;
 		}
 		if (r < 0) {
@@ -741,8 +764,10 @@ static int run(const struct da_opts *opts, struct da_gha *gha,
 			res->r[i].attempts = wait_res->r[i].attempts;
 	rep.res = res;
 	r = reports(opts, gha, &rep, cmd, err);
-	if (r == 0 && !res->healthy)
+	if (!res->healthy) {
+		report_failure_line(r, err);
 		r = verdict_error(res, err);
+	}
 out:
 	da_check_results_free(res);
 	da_check_results_free(wait_res);

@@ -366,7 +366,7 @@ int smoke_report_text(const struct smoke_report *rep, int color,
 			r = da_buf_adds(out, "  ---");
 		if (r == 0 && skip)
 			r = da_buf_adds(out, "  " NOT_RUN_TEXT);
-		if (r == 0 && cr->healthy && cr->n_samples > 0 &&
+		if (r == 0 && cr->healthy && cr->n_answered > 0 &&
 		    smoke_format_us(cr->p50_us, p50, sizeof(p50)) &&
 		    smoke_format_us(cr->p95_us, p95, sizeof(p95)))
 			r = da_buf_addf(out, "  p50 %s p95 %s", p50, p95);
@@ -452,7 +452,7 @@ static json_t *check_json(const struct smoke_report *rep,
 	jset(o, "method", jstr(rep, c && c->method ? c->method : "GET"), &bad);
 	jset(o, "status",
 	     cr->status > 0 ? json_integer(cr->status) : json_null(), &bad);
-	if (cr->n_samples > 0) {
+	if (cr->n_answered > 0) {
 		jset(o, "latency", jms(cr->p50_us), &bad);
 	} else {
 		jset(o, "latency", json_null(), &bad);
@@ -461,7 +461,7 @@ static json_t *check_json(const struct smoke_report *rep,
 	     not_run(rep, cr) ? json_null() : json_boolean(cr->healthy), &bad);
 	jset(o, "skipped", json_boolean(not_run(rep, cr)), &bad);
 	jset(o, "samples", json_integer((json_int_t)cr->n_samples), &bad);
-	if (cr->n_samples > 0) {
+	if (cr->n_answered > 0) {
 		jset(o, "p50", jms(cr->p50_us), &bad);
 		jset(o, "p95", jms(cr->p95_us), &bad);
 		jset(o, "p99", jms(cr->p99_us), &bad);
@@ -691,9 +691,11 @@ static int junit_case(const struct smoke_report *rep,
 		n = snprintf(num, sizeof(num), "%zu", cr->n_samples);
 		if (n > 0 && (size_t)n < sizeof(num))
 			r = xml_property(rep, out, "samples", num);
-		if (r == 0 && smoke_format_us(cr->p50_us, ms, sizeof(ms)))
+		if (r == 0 && cr->n_answered > 0 &&
+		    smoke_format_us(cr->p50_us, ms, sizeof(ms)))
 			r = xml_property(rep, out, "p50", ms);
-		if (r == 0 && smoke_format_us(cr->p95_us, ms, sizeof(ms)))
+		if (r == 0 && cr->n_answered > 0 &&
+		    smoke_format_us(cr->p95_us, ms, sizeof(ms)))
 			r = xml_property(rep, out, "p95", ms);
 	}
 	for (i = 0; r == 0 && c && i < c->n_tags; i++)
@@ -864,7 +866,7 @@ static int summary_chart(const struct smoke_report *rep, struct da_buf *out)
 	if (!pick)
 		return -DA_ENOMEM;
 	for (i = 0; i < res->n; i++) {
-		pick[i][0] = res->r[i].n_samples ? res->r[i].p95_us : 0;
+		pick[i][0] = res->r[i].n_answered ? res->r[i].p95_us : 0;
 		pick[i][1] = (long long)i;
 	}
 	n = res->n;
@@ -904,7 +906,7 @@ static int summary_chart(const struct smoke_report *rep, struct da_buf *out)
 		r = da_buf_adds(out, "    bar [");
 		for (i = 0; r == 0 && i < n; i++) {
 			const struct da_check_result *cr = &res->r[pick[i][1]];
-			long long us = cr->n_samples
+			long long us = cr->n_answered
 					   ? (pass ? cr->p50_us : cr->p95_us)
 					   : 0;
 
@@ -1035,7 +1037,7 @@ int smoke_report_summary(const struct smoke_report *rep, struct da_buf *out,
 		if (r == 0)
 			r = da_buf_adds(
 			    out,
-			    cr->n_samples &&
+			    cr->n_answered &&
 				    smoke_format_us(cr->p50_us, ms, sizeof(ms))
 				? ms
 				: "\xe2\x80\x93");
@@ -1044,7 +1046,7 @@ int smoke_report_summary(const struct smoke_report *rep, struct da_buf *out,
 		if (r == 0)
 			r = da_buf_adds(
 			    out,
-			    cr->n_samples &&
+			    cr->n_answered &&
 				    smoke_format_us(cr->p95_us, ms, sizeof(ms))
 				? ms
 				: "\xe2\x80\x93");
@@ -1085,7 +1087,7 @@ int smoke_report_outputs(const struct smoke_report *rep, struct da_gha *gha,
 	for (i = 0; r == 0 && i < res->n; i++) {
 		const struct da_check_result *cr = &res->r[i];
 
-		if (cr->n_samples > 0 && cr->p95_us > top)
+		if (cr->n_answered > 0 && cr->p95_us > top)
 			top = cr->p95_us;
 		if (cr->healthy)
 			continue;

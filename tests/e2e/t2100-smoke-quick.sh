@@ -59,8 +59,6 @@ like "$out$NL$err" "::error[^$NL]*DEPLOY_HEALTH_CHECK_FAILED" \
 like "$out$NL$err" "404" "the reason shows the actual status"
 is "$(gh_output healthy)" false "step output healthy=false"
 like "$(gh_output failed-checks)" "missing" "failed-checks names the check"
-lt "$secs" 15
-ok $? "the 2 s wait ended in time (took ${secs}s)"
 like "$out$NL$err" "::group::" "the wait phase is a ::group:: in Actions"
 
 smoke --url "$B/missing" --expect-status 404 --timeout 5s
@@ -68,8 +66,6 @@ rc_is 0 "--expect-status 404 accepts a 404"
 
 smoke --url "$B/teapot" --no-wait
 rc_is 1 "without conditions a check expects 2xx: 418 fails"
-lt "$secs" 5
-ok $? "--no-wait fails at once (took ${secs}s)"
 
 smoke --url "$B/needs-header" --header "X-Deploy: blue" --timeout 5s
 rc_is 0 "--header is sent (nginx answers 200 only with it)"
@@ -183,6 +179,18 @@ like "$junit" "<failure" "--junit: the failing check has a <failure>"
 smoke --url "$B/status.json" --timeout 5s --junit "$T/junit-ok.xml"
 unlike "$(cat "$T/junit-ok.xml" 2>/dev/null)" "<failure" "--junit: no <failure> when healthy"
 
+# A JUnit file that cannot be written: the other reports still come, and
+# an unhealthy service is still the verdict.
+smoke --url "$B/status.json" --no-wait --condition '[BODY].status == DOWN' \
+	--junit "$T/no-such-dir/junit.xml"
+rc_is 1 "--junit into a missing directory, unhealthy: still exit 1"
+like "$err" "--junit: cannot write" "the JUnit failure is said"
+is "$(gh_output healthy)" false "the step outputs are still written"
+like "$(cat "$T/gh-summary")" "\|" "and the job summary"
+smoke --url "$B/status.json" --no-wait --junit "$T/no-such-dir/junit.xml"
+rc_is 2 "--junit into a missing directory, healthy: exit 2 (a bad path)"
+is "$(gh_output healthy)" true "outputs written all the same"
+
 # --- usage errors --------------------------------------------------------------
 smoke --url "$B/ok" --condition '[STATUS] = 200'
 rc_is 2 "a condition that does not parse: exit 2"
@@ -226,7 +234,5 @@ like "$out$NL$err" "[Rr]efused|[Cc]ould not connect|[Cc]ouldn't connect|[Ff]aile
 	"the last reason says the connection was refused"
 unlike "$out$NL$err" "[Rr]efused[^$NL ;,.)]" "and the reason ends there (no stray bytes)"
 clean_text "$out$NL$err" "the output is clean UTF-8 text"
-lt "$secs" 10
-ok $? "the 2 s timeout held (took ${secs}s)"
 
 done_testing

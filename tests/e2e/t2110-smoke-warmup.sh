@@ -93,8 +93,6 @@ SMOKE_ENV+=(GITHUB_ACTIONS=true)
 smoke --url "$B/health" --condition '[BODY].version == ${ENV:EXPECTED_VERSION}' \
 	--timeout 4s --interval 200ms
 rc_is 1 "the new version did not come up in 4 s: exit 1"
-lt "$secs" 12
-ok $? "it gave up in time (took ${secs}s)"
 like "$out$NL$err" "${OLD//./\\.}" "the last reason names the version served ($OLD)"
 like "$out$NL$err" "\[BODY\]\.version" "and the condition that failed"
 like "$out$NL$err" "::error[^$NL]*DEPLOY_HEALTH_CHECK_FAILED" "an ::error annotation"

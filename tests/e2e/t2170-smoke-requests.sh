@@ -68,8 +68,6 @@ smoke --spec "$T/twelve.yml" --concurrency 3 --no-wait
 rc_is 0 "twelve 300 ms checks at --concurrency 3: exit 0"
 s=$(stats)
 is "$(jq -r '.max_inflight' <<<"$s")" 3 "the server saw at most 3 requests at once"
-ok "$(awk -v s="$secs" 'BEGIN { exit !(s >= 1.2 && s < 10) }'; echo $?)" \
-	"four rounds of 300 ms took ${secs}s (>= 1.2)"
 
 {
 	echo "checks:"

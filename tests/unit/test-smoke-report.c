@@ -128,6 +128,7 @@ static void fixture_init(struct fixture *f)
 	f->r[0].attempts = 3;
 	f->r[0].samples = f->samples;
 	f->r[0].n_samples = 3;
+	f->r[0].n_answered = 3;
 	f->r[0].p50_us = 3000;
 	f->r[0].p95_us = 5000;
 	f->r[0].p99_us = 5000;
@@ -146,6 +147,7 @@ static void fixture_init(struct fixture *f)
 	f->r[1].attempts = 1;
 	f->r[1].samples = &f->samples[0];
 	f->r[1].n_samples = 1;
+	f->r[1].n_answered = 1;
 	f->r[1].p50_us = 612000;
 	f->r[1].p95_us = 612400;
 	f->r[1].p99_us = 612400;
@@ -604,13 +606,13 @@ static void test_outputs(struct fixture *f)
 	       "healthy outputs");
 	da_gha_free(g);
 	unlink(path);
-	f->r[0].n_samples = 0;
+	f->r[0].n_answered = 0; /* samples made, none answered */
 	g = open_gha();
 	rep.gha = g;
 	is_int(smoke_report_outputs(&rep, g, &err), 0, "outputs, no answers");
 	is_str(da_gha_output_get(g, "p95-ms"), "",
 	       "p95-ms is empty when nothing answered");
-	f->r[0].n_samples = 3;
+	f->r[0].n_answered = 3;
 	f->r[0].p95_us = 499500;
 	is_int(smoke_report_outputs(&rep, g, &err), 0, "outputs again");
 	is_str(da_gha_output_get(g, "p95-ms"), "500",
