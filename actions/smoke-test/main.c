@@ -601,16 +601,16 @@ static int reports(const struct da_opts *opts, struct da_gha *gha,
 	int r, first = 0, color;
 
 	if (da_opt_bool(opts, "json")) {
-		r = smoke_report_json(rep, &b, &e);
+		r = smoke_report_json_write(rep, stdout, &e);
 	} else {
 		color = da_log_color_wanted(
 		    isatty(STDOUT_FILENO), getenv("NO_COLOR"),
 		    getenv("FORCE_COLOR"), getenv("CLICOLOR_FORCE"),
 		    getenv("TERM"));
 		r = smoke_report_text(rep, color, &b, &e);
+		if (r == 0)
+			r = write_out(stdout, &b, &e);
 	}
-	if (r == 0)
-		r = write_out(stdout, &b, &e);
 	keep_first(&first, err, r, &e);
 	if (junit && *junit) {
 		r = smoke_report_junit_write(rep, junit, &e);

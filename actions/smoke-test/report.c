@@ -18,6 +18,10 @@
 
 /* One redacted, cleaned text (a name, a failure line) at most this long. */
 #define SMOKE_MAX_FIELD ((size_t)1 << 20)
+/* The JSON report of all checks, in memory, at most this long. */
+#define SMOKE_MAX_TEXT ((size_t)64 << 20)
+/* Written to the stream whenever this much of the JSON report is ready. */
+#define SMOKE_JSON_FLUSH ((size_t)64 << 10)
 /* Widest name column of the human report. */
 #define NAME_COLUMN_MAX 40
 
@@ -427,12 +431,32 @@ static void jpush(json_t *a, json_t *v, int *bad)
 		*bad = 1;
 }
 
+/* DNS, connect, TLS, first byte and total in ms; with status when > 0. */
+static json_t *timing_json(const struct da_http_timing *tm, long status,
+			   int *bad)
+{
+	json_t *t = json_object();
+
+	if (!t) {
+		*bad = 1;
+		return NULL;
+	}
+	if (status > 0)
+		jset(t, "status", json_integer(status), bad);
+	jset(t, "dns", jms(tm->dns_us), bad);
+	jset(t, "connect", jms(tm->connect_us), bad);
+	jset(t, "tls", jms(tm->tls_us), bad);
+	jset(t, "first_byte", jms(tm->first_byte_us), bad);
+	jset(t, "total", jms(tm->total_us), bad);
+	return t;
+}
+
 static json_t *check_json(const struct smoke_report *rep,
 			  const struct da_check_result *cr)
 {
 	const struct da_check *c = cr->check;
 	char ts[DA_TIME_RFC3339_SIZE];
-	json_t *o = json_object(), *t, *a, *one;
+	json_t *o = json_object(), *a, *one;
 	long m = median_sample(cr);
 	size_t i;
 	int bad = !o;
@@ -475,21 +499,18 @@ static json_t *check_json(const struct smoke_report *rep,
 		jset(o, "mean", json_null(), &bad);
 	}
 	jset(o, "attempts", json_integer(cr->attempts), &bad);
-	if (m >= 0) {
-		const struct da_http_timing *tm = &cr->samples[m].timing;
-
-		t = json_object();
-		if (t) {
-			jset(t, "dns", jms(tm->dns_us), &bad);
-			jset(t, "connect", jms(tm->connect_us), &bad);
-			jset(t, "tls", jms(tm->tls_us), &bad);
-			jset(t, "first_byte", jms(tm->first_byte_us), &bad);
-			jset(t, "total", jms(tm->total_us), &bad);
-		}
-		jset(o, "timing", t, &bad);
-	} else {
-		jset(o, "timing", json_null(), &bad);
-	}
+	jset(o, "timing",
+	     m >= 0 ? timing_json(&cr->samples[m].timing, 0, &bad)
+		    : json_null(),
+	     &bad);
+	/* Every request of the assert phase, in the order they ended. */
+	a = json_array();
+	for (i = 0; a && i < cr->n_samples; i++)
+		jpush(a,
+		      timing_json(&cr->samples[i].timing, cr->samples[i].status,
+				  &bad),
+		      &bad);
+	jset(o, "requests", a, &bad);
 	a = json_array();
 	for (i = 0; a && i < cr->n_failures; i++)
 		jpush(a, jstr(rep, cr->failures[i]), &bad);
@@ -525,46 +546,110 @@ static json_t *check_json(const struct smoke_report *rep,
 	return o;
 }
 
+/* Appends v dumped with indentation, every line indented by pad more. */
+static int json_indented(const json_t *v, const char *pad, struct da_buf *out,
+			 struct da_err *err)
+{
+	struct da_buf one = DA_BUF_INIT(SMOKE_MAX_TEXT);
+	const char *p;
+	int r;
+
+	r = da_json_dump(v, DA_JSON_INDENT, &one, err);
+	for (p = da_buf_str(&one); r == 0 && *p; p++) {
+		if (p == one.data || p[-1] == '\n')
+			r = da_buf_adds(out, pad);
+		if (r == 0)
+			r = da_buf_addch(out, *p);
+	}
+	da_buf_release(&one);
+	return r;
+}
+
+/* Hands what out holds to stream once it is large (no stream: keeps it). */
+static int json_flush(FILE *stream, struct da_buf *out, int force,
+		      struct da_err *err)
+{
+	if (!stream || (!force && out->len < SMOKE_JSON_FLUSH))
+		return 0;
+	if (fwrite(da_buf_str(out), 1, out->len, stream) != out->len)
+		return da_err_set(err, DA_EIO,
+				  "cannot write the JSON report: %s",
+				  strerror(errno));
+	da_buf_reset(out);
+	return 0;
+}
+
+/*
+ * The JSON report, one check at a time: each check's object is built,
+ * written and freed before the next, so that ten thousand checks never
+ * sit in memory as one tree (nor, with a stream, as one text).
+ */
+static int json_report(const struct smoke_report *rep, struct da_buf *out,
+		       FILE *stream, struct da_err *err)
+{
+	const struct da_check_results *res = rep->res;
+	json_t *failed = json_array(), *one;
+	const char *code = da_code_name(DA_CODE_HEALTH_CHECK_FAILED);
+	size_t i;
+	int r, bad = !failed;
+
+	r = bad ? nomem(err, "JSON report")
+		: da_buf_addf(out,
+			      "{\n  \"healthy\": %s,\n  \"phase\": \"%s\",\n"
+			      "  \"checks\": [",
+			      res->healthy ? "true" : "false",
+			      rep->timed_out ? "wait" : "assert");
+	for (i = 0; r == 0 && i < res->n; i++) {
+		one = check_json(rep, &res->r[i]);
+		if (!one) {
+			r = nomem(err, "JSON report");
+			break;
+		}
+		r = da_buf_adds(out, i ? ",\n" : "\n");
+		if (r == 0)
+			r = json_indented(one, "    ", out, err);
+		json_decref(one);
+		if (r == 0 && !res->r[i].healthy)
+			jpush(failed, jstr(rep, check_name(&res->r[i])), &bad);
+		if (r == 0 && bad)
+			r = nomem(err, "JSON report");
+		if (r == 0)
+			r = json_flush(stream, out, 0, err);
+	}
+	if (r == 0)
+		r = da_buf_adds(out, res->n ? "\n  ],\n  \"failed_checks\": "
+					    : "],\n  \"failed_checks\": ");
+	if (r == 0)
+		r = da_json_dump(failed, 0, out, err);
+	if (r == 0)
+		r = res->healthy
+			? da_buf_adds(out, ",\n  \"code\": null\n}\n")
+			: da_buf_addf(out, ",\n  \"code\": \"%s\"\n}\n", code);
+	if (r == 0)
+		r = json_flush(stream, out, 1, err);
+	json_decref(failed);
+	if (r < 0 && !err->msg[0])
+		return buf_fail(err, r, "JSON report");
+	return r;
+}
+
 int smoke_report_json(const struct smoke_report *rep, struct da_buf *out,
 		      struct da_err *err)
 {
-	const struct da_check_results *res = rep->res;
-	json_t *root = json_object(), *checks = json_array(),
-	       *failed = json_array();
-	size_t i;
-	int bad = !root || !checks || !failed, r;
+	return json_report(rep, out, NULL, err);
+}
 
-	for (i = 0; !bad && i < res->n; i++) {
-		jpush(checks, check_json(rep, &res->r[i]), &bad);
-		if (!res->r[i].healthy)
-			jpush(failed, jstr(rep, check_name(&res->r[i])), &bad);
-	}
-	if (!bad) {
-		jset(root, "healthy", json_boolean(res->healthy), &bad);
-		jset(root, "phase",
-		     json_string(rep->timed_out ? "wait" : "assert"), &bad);
-		jset(root, "checks", checks, &bad);
-		checks = NULL;
-		jset(root, "failed_checks", failed, &bad);
-		failed = NULL;
-		jset(root, "code",
-		     res->healthy ? json_null()
-				  : json_string(da_code_name(
-					DA_CODE_HEALTH_CHECK_FAILED)),
-		     &bad);
-	}
-	json_decref(checks);
-	json_decref(failed);
-	if (bad) {
-		json_decref(root);
-		return nomem(err, "JSON report");
-	}
-	r = da_json_dump(root, DA_JSON_INDENT, out, err);
-	json_decref(root);
-	if (r < 0)
-		return r;
-	r = da_buf_addch(out, '\n');
-	return r < 0 ? buf_fail(err, r, "JSON report") : 0;
+int smoke_report_json_write(const struct smoke_report *rep, FILE *stream,
+			    struct da_err *err)
+{
+	struct da_buf b = DA_BUF_INIT(SMOKE_MAX_TEXT);
+	int r = json_report(rep, &b, stream, err);
+
+	if (r == 0 && fflush(stream) != 0)
+		r = da_err_set(err, DA_EIO, "cannot write the JSON report: %s",
+			       strerror(errno));
+	da_buf_release(&b);
+	return r;
 }
 
 /* ---- JUnit XML ---- */

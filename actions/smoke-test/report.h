@@ -62,6 +62,13 @@ int smoke_report_json(const struct smoke_report *rep, struct da_buf *out,
 		      struct da_err *err);
 
 /*
+ * The same JSON written to stream as it is made, a check at a time, so
+ * that memory does not grow with the number of checks.
+ */
+int smoke_report_json_write(const struct smoke_report *rep, FILE *stream,
+			    struct da_err *err);
+
+/*
  * Appends a JUnit XML document: <testsuites> holding one <testsuite> with
  * one <testcase> per check; a failed check has a <failure> whose message
  * lists the failed conditions; tags are <property name="tag">.

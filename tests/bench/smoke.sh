@@ -128,7 +128,8 @@ row "smoke-test --samples $N" "$st_rate" "one process, wall time incl. start-up"
 	done
 } >"$d/spec.yml"
 t0=$(now)
-"$bin" --spec "$d/spec.yml" --base-url "http://127.0.0.1:$port" \
+${gnu_time:+$gnu_time -f %M -o "$d/rss-spec"} "$bin" --spec "$d/spec.yml" \
+	--base-url "http://127.0.0.1:$port" \
 	--concurrency "$C" --no-wait --json --no-summary >"$d/spec.json" 2>"$d/spec.err"
 sp_rc=$?
 t1=$(now)
@@ -219,6 +220,12 @@ if [ -s "$d/rss" ]; then
 	printf 'peak RSS of the %s-check run:      %8.1f MB   (target < 16 MB: %s)\n' \
 		"$N" "$(awk -v k="$kb" 'BEGIN { print k / 1024 }')" \
 		"$(met "$(awk -v k="$kb" 'BEGIN { print k / 1024 }')" 16 '<')"
+	if [ -s "$d/rss-spec" ]; then
+		kb=$(tail -n 1 "$d/rss-spec")
+		printf 'peak RSS of the %s-check spec run: %7.1f MB   (target < 16 MB: %s)\n' \
+			"$N" "$(echo "$kb" | awk '{ print $1 / 1024 }')" \
+			"$(echo "$kb" | awk '{ print ($1 < 16384) ? "met" : "NOT met" }')"
+	fi
 else
 	echo "peak RSS: GNU time missing (apt-get install time), skipped"
 fi

@@ -319,6 +319,15 @@ static void test_json(struct fixture *f, const struct da_gha *g)
 	       json_real_value(json_object_get(t, "first_byte")) == 2.8 &&
 	       json_real_value(json_object_get(t, "dns")) == 0.1,
 	   "JSON: timing of the median sample, in ms");
+	t = json_object_get(c0, "requests");
+	is_int(json_array_size(t), 3, "JSON: every request's timing");
+	ok(json_integer_value(
+	       json_object_get(json_array_get(t, 1), "status")) == 200 &&
+	       json_real_value(
+		   json_object_get(json_array_get(t, 1), "total")) == 1.0,
+	   "JSON: a request's status and total, in order");
+	is_int(json_object_size(json_array_get(t, 0)), 6,
+	       "JSON: status and five figures per request");
 	is_int(json_array_size(json_object_get(c0, "failures")), 0,
 	       "JSON: no failures for a healthy check");
 	is_str(
