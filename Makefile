@@ -149,7 +149,7 @@ $(H)/tests/unit/test-%: tests/unit/test-%.c $(wildcard tests/unit/*.h) $(HOST_TO
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_REPLAY := $(FUZZ_SRC:%.c=$(H)/%)
 
-$(H)/tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(HOST_TOOLLIBS) $(H)/libda.a
+$(H)/tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(HOST_TOOLLIBS) $(H)/libda.a
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
 	$(Q)$(HOST_CC) $(WARN) -Wno-missing-prototypes $(HOST_CFLAGS) $(HOST_CPPFLAGS) \

@@ -16,13 +16,13 @@
  * conditionals, methods) go to cov_model_summary() as a fallback and a
  * check. <testproject> (OpenClover's coverage of the tests) is left out.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "actions/coverage-gate/model.h"
+#include "actions/coverage-gate/parse.h"
 #include "common/buf.h"
 #include "common/xml.h"
 
@@ -68,88 +68,17 @@ struct clo {
 	struct summary sum[3];
 };
 
-static int bad(const struct da_xml *x, struct da_err *err, int e,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* "cannot read 'f': line L column C: what", returning -e. */
-static int bad(const struct da_xml *x, struct da_err *err, int e,
-	       const char *fmt, ...)
-{
-	char what[DA_ERR_MSG_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		what[0] = '\0';
-	return da_err_set(err, e, "cannot read '%s': line %lu column %lu: %s",
-			  da_xml_name(x), da_xml_line(x), da_xml_column(x),
-			  what);
-}
-
-/*
- * A decimal whole number: 0, or -1 not a number, -2 negative, -3 too
- * large for 64 bits.
- */
-static int parse_u64(const char *s, uint64_t *ret)
-{
-	uint64_t v = 0;
-	int neg = 0;
-
-	if (*s == '+' || *s == '-')
-		neg = *s++ == '-';
-	if (*s < '0' || *s > '9')
-		return -1;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-			return -3;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	if (*s)
-		return -1;
-	if (neg && v)
-		return -2;
-	*ret = v;
-	return 0;
-}
-
-/*
- * A count attribute: 1 and *ret set when present and valid, 0 when
- * missing, or the error.
- */
-static int count_attr(const struct da_xml *x, const char **attrs,
-		      const char *attr, uint64_t *ret, struct da_err *err)
-{
-	const char *v = da_xml_attr(attrs, attr);
-	int r;
-
-	if (!v)
-		return 0;
-	r = parse_u64(v, ret);
-	if (r == -2)
-		return bad(x, err, DA_EINVAL,
-			   "negative %s '%s'; counts are 0 or more", attr, v);
-	if (r == -3)
-		return bad(x, err, DA_EINVAL, "%s '%s' is out of range", attr,
-			   v);
-	if (r < 0)
-		return bad(x, err, DA_EINVAL, "%s '%s' is not a whole number",
-			   attr, v);
-	return 1;
-}
-
-/* Same, for an attribute the element must have. */
+/* A count attribute the element must have. */
 static int need_attr(const struct da_xml *x, const char **attrs,
 		     const char *attr, const char *type, uint64_t *ret,
 		     struct da_err *err)
 {
-	int r = count_attr(x, attrs, attr, ret, err);
+	int r = cov_count_attr(x, attrs, attr, ret, err);
 
 	if (r == 0)
-		return bad(x, err, DA_EINVAL, "<line type=\"%s\"> without %s",
-			   type, attr);
+		return cov_xml_fail(x, err, DA_EINVAL,
+				    "<line type=\"%s\"> without %s", type,
+				    attr);
 	return r < 0 ? r : 0;
 }
 
@@ -168,13 +97,13 @@ static int rec_add(struct clo *c, const struct da_xml *x, const struct rec *r,
 
 	if (c->n == c->cap) {
 		if (c->cap >= DA_MAX_CLOVER_FILE_LINES)
-			return bad(x, err, DA_ELIMIT,
-				   "more than %zu lines in one <file>",
-				   DA_MAX_CLOVER_FILE_LINES);
+			return cov_xml_fail(x, err, DA_ELIMIT,
+					    "more than %zu lines in one <file>",
+					    DA_MAX_CLOVER_FILE_LINES);
 		cap = c->cap ? c->cap * 2 : 256;
 		p = realloc(c->recs, cap * sizeof(*p));
 		if (!p)
-			return bad(x, err, DA_ENOMEM, "out of memory");
+			return cov_xml_fail(x, err, DA_ENOMEM, "out of memory");
 		c->recs = p;
 		c->cap = cap;
 	}
@@ -201,9 +130,10 @@ static int flush_file(struct clo *c, const struct da_xml *x, struct da_err *err)
 			e.bcov += o->bcov;
 			e.btot += o->btot;
 			if (e.btot > DA_MAX_CLOVER_BRANCHES) {
-				r = bad(x, err, DA_ELIMIT,
-					"more than %u branches on line %u",
-					DA_MAX_CLOVER_BRANCHES, e.line);
+				r = cov_xml_fail(
+				    x, err, DA_ELIMIT,
+				    "more than %u branches on line %u",
+				    DA_MAX_CLOVER_BRANCHES, e.line);
 				goto out;
 			}
 		}
@@ -234,13 +164,14 @@ static int on_method(struct clo *c, const struct da_xml *x, const char **attrs,
 	if (!name || !*name) {
 		da_buf_reset(&c->fname);
 		if (da_buf_addf(&c->fname, "line %u", line) < 0)
-			return bad(x, err, DA_ENOMEM, "out of memory");
+			return cov_xml_fail(x, err, DA_ENOMEM, "out of memory");
 		name = da_buf_str(&c->fname);
 	}
 	if (strlen(name) > DA_MAX_COV_NAME)
-		return bad(x, err, DA_ELIMIT,
-			   "method name of %zu bytes, over the limit of %d",
-			   strlen(name), DA_MAX_COV_NAME);
+		return cov_xml_fail(
+		    x, err, DA_ELIMIT,
+		    "method name of %zu bytes, over the limit of %d",
+		    strlen(name), DA_MAX_COV_NAME);
 	r = need_attr(x, attrs, "count", "method", &count, err);
 	if (r < 0)
 		return r;
@@ -255,18 +186,18 @@ static int on_line(struct clo *c, const struct da_xml *x, const char **attrs,
 	uint64_t num, t, f;
 	int r;
 
-	r = count_attr(x, attrs, "num", &num, err);
+	r = cov_count_attr(x, attrs, "num", &num, err);
 	if (r == 0)
-		return bad(x, err, DA_EINVAL, "<line> without num");
+		return cov_xml_fail(x, err, DA_EINVAL, "<line> without num");
 	if (r < 0)
 		return r;
 	if (num < 1 || num > DA_MAX_COV_LINE)
-		return bad(x, err, DA_EINVAL,
-			   "line number %llu is out of range 1..%u",
-			   (unsigned long long)num, DA_MAX_COV_LINE);
+		return cov_xml_fail(x, err, DA_EINVAL,
+				    "line number %llu is out of range 1..%u",
+				    (unsigned long long)num, DA_MAX_COV_LINE);
 	e.line = (uint32_t)num;
 	if (!type)
-		return bad(x, err, DA_EINVAL, "<line> without type");
+		return cov_xml_fail(x, err, DA_EINVAL, "<line> without type");
 	if (!strcmp(type, "method"))
 		return on_method(c, x, attrs, e.line, err);
 	if (!strcmp(type, "stmt")) {
@@ -275,18 +206,19 @@ static int on_line(struct clo *c, const struct da_xml *x, const char **attrs,
 			return r;
 		return rec_add(c, x, &e, err);
 	}
-	if (strcmp(type, "cond"))
-		return bad(x, err, DA_EINVAL,
-			   "<line> of unknown type '%s'; expected stmt, cond "
-			   "or method",
-			   type);
+	if (strcmp(type, "cond") != 0)
+		return cov_xml_fail(
+		    x, err, DA_EINVAL,
+		    "<line> of unknown type '%s'; expected stmt, cond "
+		    "or method",
+		    type);
 	r = need_attr(x, attrs, "truecount", type, &t, err);
 	if (r < 0)
 		return r;
 	r = need_attr(x, attrs, "falsecount", type, &f, err);
 	if (r < 0)
 		return r;
-	r = count_attr(x, attrs, "count", &e.hits, err);
+	r = cov_count_attr(x, attrs, "count", &e.hits, err);
 	if (r < 0)
 		return r;
 	if (r == 0)
@@ -299,25 +231,16 @@ static int on_line(struct clo *c, const struct da_xml *x, const char **attrs,
 static int on_file(struct clo *c, const struct da_xml *x, const char **attrs,
 		   struct da_err *err)
 {
-	const char *raw = da_xml_attr(attrs, "path"), *path;
+	const char *raw = da_xml_attr(attrs, "path");
 	int r;
 
 	if (!raw || !*raw)
 		raw = da_xml_attr(attrs, "name");
 	if (!raw || !*raw)
-		return bad(x, err, DA_EINVAL, "<file> without path or name");
-	path = raw;
-	if (c->p->map) {
-		da_buf_reset(&c->mapped);
-		r = c->p->map(c->p->map_ctx, raw, &c->mapped, err);
-		if (r < 0)
-			return r;
-		path = da_buf_str(&c->mapped);
-		if (!*path)
-			return bad(x, err, DA_EINVAL,
-				   "path '%s' maps to an empty path", raw);
-	}
-	return cov_file_get(c->p->model, path, &c->file, err);
+		return cov_xml_fail(x, err, DA_EINVAL,
+				    "<file> without path or name");
+	r = cov_map_file(c->p, raw, &c->mapped, &c->file, err);
+	return r < 0 ? cov_xml_where(x, r, err) : 0;
 }
 
 /* The project's own figures; a missing or odd pair is left out. */
@@ -331,22 +254,18 @@ static void on_metrics(struct clo *c, const char **attrs)
 		const char *t = da_xml_attr(attrs, s->total);
 		const char *v = da_xml_attr(attrs, s->covered);
 
-		s->ok = t && v && parse_u64(t, &s->t) == 0 &&
-			parse_u64(v, &s->c) == 0 && s->c <= s->t;
+		s->ok = t && v && cov_parse_count(t, &s->t) == 0 &&
+			cov_parse_count(v, &s->c) == 0 && s->c <= s->t;
 	}
 }
 
 static enum kind classify(const char *name)
 {
-	if (!strcmp(name, "project"))
-		return K_PROJECT;
-	if (!strcmp(name, "file"))
-		return K_FILE;
-	if (!strcmp(name, "metrics"))
-		return K_METRICS;
-	if (!strcmp(name, "line"))
-		return K_LINE;
-	return K_OTHER;
+	static const char *const names[] = {"?", "project", "file", "metrics",
+					    "line"};
+
+	return (enum kind)cov_xml_kind(name, names,
+				       sizeof(names) / sizeof(names[0]));
 }
 
 static int on_start(void *ctx, const struct da_xml *x, const char *name,
@@ -358,12 +277,7 @@ static int on_start(void *ctx, const struct da_xml *x, const char *name,
 
 	c->kind[d] = (unsigned char)k;
 	if (d == 1) {
-		if (strcmp(name, "coverage"))
-			return bad(x, err, DA_EINVAL,
-				   "root element is <%s>, not <coverage>; is "
-				   "this a Clover report?",
-				   name);
-		return 0;
+		return cov_xml_root(x, name, "coverage", "Clover", err);
 	}
 	/* Everything read lies in coverage/project, never testproject. */
 	if (c->kind[2] != K_PROJECT)
@@ -375,8 +289,8 @@ static int on_start(void *ctx, const struct da_xml *x, const char *name,
 		return 0;
 	case K_FILE:
 		if (c->file)
-			return bad(x, err, DA_EINVAL,
-				   "<file> inside another <file>");
+			return cov_xml_fail(x, err, DA_EINVAL,
+					    "<file> inside another <file>");
 		return on_file(c, x, attrs, err);
 	case K_LINE:
 		if (c->file && c->kind[d - 1] == K_FILE)

@@ -17,7 +17,6 @@
  * are a fallback and a check, never the figure itself. Missing or "NaN"
  * root attributes are tolerated; line attributes are not.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include <strings.h>
 
 #include "actions/coverage-gate/model.h"
+#include "actions/coverage-gate/parse.h"
 #include "common/buf.h"
 #include "common/xml.h"
 
@@ -62,73 +62,16 @@ struct cob {
 	uint64_t lines_cov, lines_val, br_cov, br_val;
 };
 
-static int bad(const struct da_xml *x, struct da_err *err, int e,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* "cannot read 'f': line L column C: what", returning -e. */
-static int bad(const struct da_xml *x, struct da_err *err, int e,
-	       const char *fmt, ...)
-{
-	char what[DA_ERR_MSG_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		what[0] = '\0';
-	return da_err_set(err, e, "cannot read '%s': line %lu column %lu: %s",
-			  da_xml_name(x), da_xml_line(x), da_xml_column(x),
-			  what);
-}
-
-/*
- * A decimal whole number: 0, or -1 not a number, -2 negative, -3 too
- * large for 64 bits.
- */
-static int parse_u64(const char *s, uint64_t *ret)
-{
-	uint64_t v = 0;
-	int neg = 0;
-
-	if (*s == '+' || *s == '-')
-		neg = *s++ == '-';
-	if (*s < '0' || *s > '9')
-		return -1;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-			return -3;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	if (*s)
-		return -1;
-	if (neg && v)
-		return -2;
-	*ret = v;
-	return 0;
-}
-
 /* A count attribute that must be there and be a whole number >= 0. */
 static int count_attr(const struct da_xml *x, const char **attrs,
 		      const char *attr, uint64_t *ret, struct da_err *err)
 {
-	const char *v = da_xml_attr(attrs, attr);
-	int r;
+	int r = cov_count_attr(x, attrs, attr, ret, err);
 
-	if (!v)
-		return bad(x, err, DA_EINVAL, "<line> without %s", attr);
-	r = parse_u64(v, ret);
-	if (r == -2)
-		return bad(x, err, DA_EINVAL,
-			   "negative %s '%s'; counts are 0 or more", attr, v);
-	if (r == -3)
-		return bad(x, err, DA_EINVAL, "%s '%s' is out of range", attr,
-			   v);
-	if (r < 0)
-		return bad(x, err, DA_EINVAL, "%s '%s' is not a whole number",
-			   attr, v);
-	return 0;
+	if (r == 0)
+		return cov_xml_fail(x, err, DA_EINVAL, "<line> without %s",
+				    attr);
+	return r < 0 ? r : 0;
 }
 
 /* A root summary figure; missing, "NaN" or junk leaves *ok at 0. */
@@ -137,7 +80,7 @@ static void summary_attr(const char **attrs, const char *attr, uint64_t *ret,
 {
 	const char *v = da_xml_attr(attrs, attr);
 
-	if (!v || parse_u64(v, ret) < 0)
+	if (!v || cov_parse_count(v, ret) < 0)
 		*ok = 0;
 }
 
@@ -190,13 +133,15 @@ static int rec_add(struct cob *c, const struct da_xml *x, const struct rec *r,
 			compact(c);
 		if (c->n > c->cap / 4 * 3 || c->cap == 0) {
 			if (c->cap >= DA_MAX_COBERTURA_LINES)
-				return bad(x, err, DA_ELIMIT,
-					   "more than %zu distinct lines",
-					   DA_MAX_COBERTURA_LINES);
+				return cov_xml_fail(
+				    x, err, DA_ELIMIT,
+				    "more than %zu distinct lines",
+				    DA_MAX_COBERTURA_LINES);
 			cap = c->cap ? c->cap * 2 : 1024;
 			p = realloc(c->recs, cap * sizeof(*p));
 			if (!p)
-				return bad(x, err, DA_ENOMEM, "out of memory");
+				return cov_xml_fail(x, err, DA_ENOMEM,
+						    "out of memory");
 			c->recs = p;
 			c->cap = cap;
 		}
@@ -224,14 +169,14 @@ static int parse_condition(const char *s, uint32_t *ret_cov, uint32_t *ret_tot)
 		return -1;
 	memcpy(num, open + 1, n);
 	num[n] = '\0';
-	if (parse_u64(num, &a) < 0 || num[0] == '-' || num[0] == '+')
+	if (cov_parse_count(num, &a) < 0 || num[0] == '-' || num[0] == '+')
 		return -1;
 	n = (size_t)(close - slash - 1);
 	if (n == 0 || n >= sizeof(num))
 		return -1;
 	memcpy(num, slash + 1, n);
 	num[n] = '\0';
-	if (parse_u64(num, &b) < 0 || num[0] == '-' || num[0] == '+')
+	if (cov_parse_count(num, &b) < 0 || num[0] == '-' || num[0] == '+')
 		return -1;
 	if (a > b || b > UINT32_MAX)
 		return -1;
@@ -252,9 +197,9 @@ static int on_line(struct cob *c, const struct da_xml *x, const char **attrs,
 	if (r2 < 0)
 		return r2;
 	if (num < 1 || num > DA_MAX_COV_LINE)
-		return bad(x, err, DA_EINVAL,
-			   "line number %llu is out of range 1..%u",
-			   (unsigned long long)num, DA_MAX_COV_LINE);
+		return cov_xml_fail(x, err, DA_EINVAL,
+				    "line number %llu is out of range 1..%u",
+				    (unsigned long long)num, DA_MAX_COV_LINE);
 	r.line = (uint32_t)num;
 	r2 = count_attr(x, attrs, "hits", &r.hits, err);
 	if (r2 < 0)
@@ -264,15 +209,17 @@ static int on_line(struct cob *c, const struct da_xml *x, const char **attrs,
 	/* coverlet writes "True"; branch="false" means no branches. */
 	if (cond && (!branch || !strcasecmp(branch, "true"))) {
 		if (parse_condition(cond, &r.bcov, &r.btot) < 0)
-			return bad(x, err, DA_EINVAL,
-				   "condition-coverage '%s' is not like "
-				   "'50%% (1/2)'",
-				   cond);
+			return cov_xml_fail(
+			    x, err, DA_EINVAL,
+			    "condition-coverage '%s' is not like "
+			    "'50%% (1/2)'",
+			    cond);
 		if (r.btot > DA_MAX_COBERTURA_BRANCHES)
-			return bad(x, err, DA_ELIMIT,
-				   "%u branches on one line, over the limit "
-				   "of %u",
-				   r.btot, DA_MAX_COBERTURA_BRANCHES);
+			return cov_xml_fail(
+			    x, err, DA_ELIMIT,
+			    "%u branches on one line, over the limit "
+			    "of %u",
+			    r.btot, DA_MAX_COBERTURA_BRANCHES);
 	}
 	return rec_add(c, x, &r, err);
 }
@@ -280,22 +227,14 @@ static int on_line(struct cob *c, const struct da_xml *x, const char **attrs,
 static int on_class(struct cob *c, const struct da_xml *x, const char **attrs,
 		    struct da_err *err)
 {
-	const char *raw = da_xml_attr(attrs, "filename"), *path = raw;
+	const char *raw = da_xml_attr(attrs, "filename");
 	int r;
 
 	if (!raw || !*raw)
-		return bad(x, err, DA_EINVAL, "<class> without filename");
-	if (c->p->map) {
-		da_buf_reset(&c->mapped);
-		r = c->p->map(c->p->map_ctx, raw, &c->mapped, err);
-		if (r < 0)
-			return r;
-		path = da_buf_str(&c->mapped);
-		if (!*path)
-			return bad(x, err, DA_EINVAL,
-				   "path '%s' maps to an empty path", raw);
-	}
-	return cov_file_get(c->p->model, path, &c->file, err);
+		return cov_xml_fail(x, err, DA_EINVAL,
+				    "<class> without filename");
+	r = cov_map_file(c->p, raw, &c->mapped, &c->file, err);
+	return r < 0 ? cov_xml_where(x, r, err) : 0;
 }
 
 static void on_root(struct cob *c, const char **attrs)
@@ -313,36 +252,30 @@ static void on_root(struct cob *c, const char **attrs)
 
 static enum kind classify(const char *name)
 {
-	if (!strcmp(name, "class"))
-		return K_CLASS;
-	if (!strcmp(name, "lines"))
-		return K_LINES;
-	if (!strcmp(name, "line"))
-		return K_LINE;
-	return K_OTHER;
+	static const char *const names[] = {"?", "class", "lines", "line"};
+
+	return (enum kind)cov_xml_kind(name, names,
+				       sizeof(names) / sizeof(names[0]));
 }
 
 static int on_start(void *ctx, const struct da_xml *x, const char *name,
 		    const char **attrs, struct da_err *err)
 {
 	struct cob *c = ctx;
-	int d = da_xml_depth(x);
+	int d = da_xml_depth(x), r;
 	enum kind k = classify(name);
 
 	c->kind[d] = (unsigned char)k;
 	if (d == 1) {
-		if (strcmp(name, "coverage"))
-			return bad(x, err, DA_EINVAL,
-				   "root element is <%s>, not <coverage>; is "
-				   "this a Cobertura report?",
-				   name);
-		on_root(c, attrs);
-		return 0;
+		r = cov_xml_root(x, name, "coverage", "Cobertura", err);
+		if (r == 0)
+			on_root(c, attrs);
+		return r;
 	}
 	if (k == K_CLASS) {
 		if (c->file)
-			return bad(x, err, DA_EINVAL,
-				   "<class> inside another <class>");
+			return cov_xml_fail(x, err, DA_EINVAL,
+					    "<class> inside another <class>");
 		return on_class(c, x, attrs, err);
 	}
 	/* Only class/lines/line: never methods/method/lines/line. */

@@ -145,10 +145,11 @@ static enum cov_format detect_text(const char *p, const char *end)
 
 enum cov_format cov_detect(const char *head, size_t n)
 {
-	const char *p = head, *end = head + n;
+	const char *p = head, *end;
 
 	if (!head)
 		return COV_FORMAT_UNKNOWN;
+	end = head + n;
 	if (starts(p, n, "\xef\xbb\xbf"))
 		p += 3;
 	if (starts(p, (size_t)(end - p), "mode:"))
@@ -260,7 +261,8 @@ static int read_head(const char *path, char *head, size_t *ret_n,
 				  strerror(errno));
 	n = fread(head, 1, DA_COV_HEAD, in);
 	r = ferror(in);
-	fclose(in);
+	/* Opened for reading only: ferror() above already saw any fault. */
+	(void)fclose(in);
 	if (r)
 		return da_err_set(err, DA_EIO, "cannot read '%s'", path);
 	*ret_n = n;

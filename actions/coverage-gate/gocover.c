@@ -22,8 +22,8 @@
  * go.mod mapping is its business.
  */
 #include "actions/coverage-gate/model.h"
+#include "actions/coverage-gate/parse.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,23 +216,6 @@ static int line_view(struct go *s)
 	return 0;
 }
 
-static int parse_u64(const char *p, const char *end, uint64_t *ret)
-{
-	uint64_t v = 0;
-
-	if (p == end)
-		return -1;
-	for (; p < end; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	*ret = v;
-	return 0;
-}
-
 /* "sl.sc,el.ec" into the two lines; the columns are checked only. */
 static int parse_pos(struct go *s, const char *p, const char *end,
 		     uint32_t *ret_pos)
@@ -244,10 +227,10 @@ static int parse_pos(struct go *s, const char *p, const char *end,
 	if (!comma || !d1 || d1 > comma)
 		return bad(s, "block position is not sl.sc,el.ec");
 	d2 = memchr(comma, '.', (size_t)(end - comma));
-	if (!d2 || parse_u64(p, d1, &sl) < 0 ||
-	    parse_u64(d1 + 1, comma, &sc) < 0 ||
-	    parse_u64(comma + 1, d2, &el) < 0 ||
-	    parse_u64(d2 + 1, end, &ec) < 0)
+	if (!d2 || cov_parse_u64(p, d1, &sl) < 0 ||
+	    cov_parse_u64(d1 + 1, comma, &sc) < 0 ||
+	    cov_parse_u64(comma + 1, d2, &el) < 0 ||
+	    cov_parse_u64(d2 + 1, end, &ec) < 0)
 		return bad(s, "block position is not sl.sc,el.ec");
 	if (sl == 0 || el == 0 || sl > DA_MAX_COV_LINE || el > DA_MAX_COV_LINE)
 		return bad(s, "block line out of range");
@@ -266,7 +249,6 @@ static int parse_pos(struct go *s, const char *p, const char *end,
 
 static int use_file(struct go *s, const char *raw, size_t n)
 {
-	const char *path;
 	int r;
 
 	if (s->file && s->last.len == n && memcmp(s->last.data, raw, n) == 0)
@@ -274,21 +256,13 @@ static int use_file(struct go *s, const char *raw, size_t n)
 	da_buf_reset(&s->last);
 	if (da_buf_add(&s->last, raw, n) < 0)
 		return bad(s, "file name too long");
-	path = da_buf_str(&s->last);
-	if (s->p->map) {
-		da_buf_reset(&s->path);
-		r = s->p->map(s->p->map_ctx, path, &s->path, s->err);
-		if (r < 0)
-			goto fail;
-		path = da_buf_str(&s->path);
+	r = cov_map_file(s->p, da_buf_str(&s->last), &s->path, &s->file,
+			 s->err);
+	if (r < 0) {
+		s->file = NULL;
+		return model_err(s, r);
 	}
-	r = cov_file_get(s->p->model, path, &s->file, s->err);
-	if (r < 0)
-		goto fail;
 	return 0;
-fail:
-	s->file = NULL;
-	return model_err(s, r);
 }
 
 static int do_mode(struct go *s, const char *v)
@@ -312,8 +286,8 @@ static int do_mode(struct go *s, const char *v)
 static int do_block(struct go *s, const char *text)
 {
 	const char *end = text + strlen(text), *sp2, *sp1, *colon, *p;
-	uint64_t nstmt, count;
-	uint32_t pos[4];
+	uint64_t nstmt = 0, count = 0;
+	uint32_t pos[4] = {0, 0, 0, 0};
 	char key[48];
 	int r;
 
@@ -329,12 +303,12 @@ static int do_block(struct go *s, const char *text)
 		;
 	if (colon == text)
 		return bad(s, "not a coverage block");
-	if (parse_u64(sp1 + 1, sp2, &nstmt) < 0 || nstmt > UINT32_MAX)
+	if (cov_parse_u64(sp1 + 1, sp2, &nstmt) < 0 || nstmt > UINT32_MAX)
 		return bad(s, "non-numeric statement count");
 	p = sp2 + 1;
 	if (*p == '-')
 		return bad(s, "negative count");
-	if (parse_u64(p, end, &count) < 0)
+	if (cov_parse_u64(p, end, &count) < 0)
 		return bad(s, "non-numeric count");
 	r = parse_pos(s, colon + 1, sp1, pos);
 	if (r < 0)
@@ -353,13 +327,25 @@ static int do_block(struct go *s, const char *text)
 	return gblock_add(s, pos, count);
 }
 
+static int on_line(void *ctx, char *text, unsigned long lineno)
+{
+	struct go *s = ctx;
+
+	s->lineno = lineno;
+	if (!*text)
+		return 0;
+	if (strncmp(text, "mode: ", 6) == 0)
+		return do_mode(s, text + 6);
+	if (!s->mode[0])
+		return bad(s, "a Go coverprofile starts with 'mode: '");
+	return do_block(s, text);
+}
+
 int cov_parse_go_stream(const struct cov_parse *p, FILE *in, const char *name,
 			struct da_err *err)
 {
-	struct da_buf line = DA_BUF_INIT(DA_MAX_COV_TEXT_LINE + 1);
 	struct go s;
-	const char *text;
-	int r, eof = 0;
+	int r;
 
 	memset(&s, 0, sizeof(s));
 	s.p = p;
@@ -367,39 +353,9 @@ int cov_parse_go_stream(const struct cov_parse *p, FILE *in, const char *name,
 	s.err = err;
 	da_buf_init(&s.last, DA_MAX_COV_NAME);
 	da_buf_init(&s.path, DA_MAX_COV_NAME + 1);
-	cov_model_report_begin(p->model);
-	for (;;) {
-		s.lineno++;
-		r = cov_read_line(in, &line, &eof);
-		if (r == -DA_ELIMIT) {
-			r = bad(&s, "line too long");
-			goto out;
-		}
-		if (r == -DA_EINVAL) {
-			r = bad(&s, "binary data (NUL byte)");
-			goto out;
-		}
-		if (r < 0) {
-			r = da_err_set(err, r == -DA_EIO ? DA_EIO : DA_ENOMEM,
-				       "cannot read '%s': %s", name,
-				       r == -DA_EIO ? strerror(errno)
-						    : "out of memory");
-			goto out;
-		}
-		if (eof)
-			break;
-		text = da_buf_str(&line);
-		if (!*text)
-			continue;
-		if (strncmp(text, "mode: ", 6) == 0)
-			r = do_mode(&s, text + 6);
-		else if (!s.mode[0])
-			r = bad(&s, "a Go coverprofile starts with 'mode: '");
-		else
-			r = do_block(&s, text);
-		if (r < 0)
-			goto out;
-	}
+	r = cov_text_each(p, in, name, on_line, &s, err);
+	if (r < 0)
+		goto out;
 	if (!s.mode[0]) {
 		r = da_err_set(err, DA_EINVAL,
 			       "cannot read '%s': empty Go coverprofile (no "
@@ -416,24 +372,11 @@ out:
 	free(s.b);
 	da_buf_release(&s.last);
 	da_buf_release(&s.path);
-	da_buf_release(&line);
 	return r;
 }
 
 int cov_parse_go(const struct cov_parse *p, const char *path,
 		 struct da_err *err)
 {
-	FILE *in;
-	int r;
-
-	if (strcmp(path, "-") == 0)
-		return cov_parse_go_stream(p, stdin, "standard input", err);
-	in = fopen(path, "r");
-	if (!in)
-		return da_err_set(err, errno == ENOENT ? DA_ENOENT : DA_EIO,
-				  "cannot open '%s': %s", path,
-				  strerror(errno));
-	r = cov_parse_go_stream(p, in, path, err);
-	fclose(in);
-	return r;
+	return cov_parse_path(p, path, cov_parse_go_stream, err);
 }

@@ -37,6 +37,7 @@
 #include <jansson.h>
 
 #include "actions/coverage-gate/model.h"
+#include "actions/coverage-gate/parse.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/fs.h"
@@ -66,21 +67,18 @@ static int bad(const struct istanbul *st, struct da_err *err, const char *fmt,
 static int bad(const struct istanbul *st, struct da_err *err, const char *fmt,
 	       ...)
 {
-	char what[DA_ERR_MSG_MAX];
 	va_list ap;
-	int n;
+	int r;
 
 	va_start(ap, fmt);
-	n = vsnprintf(what, sizeof(what), fmt, ap);
+	r = da_err_vset(err, DA_EINVAL, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		what[0] = '\0';
 	if (st->entry)
-		return da_err_set(err, DA_EINVAL,
-				  "cannot read '%s': file '%.512s': %s",
-				  st->path, st->entry, what);
-	return da_err_set(err, DA_EINVAL, "cannot read '%s': %s", st->path,
-			  what);
+		da_err_prefix(err, "cannot read '%s': file '%.512s'", st->path,
+			      st->entry);
+	else
+		da_err_prefix(err, "cannot read '%s'", st->path);
+	return r;
 }
 
 static int where(const struct istanbul *st, int r, struct da_err *err)
@@ -150,17 +148,16 @@ static int read_statements(struct istanbul *st, const json_t *fc,
 			   "'statementMap' and 's' must be objects "
 			   "(found %s and %s)",
 			   show(map), show(s));
-	if (json_object_size(map)) {
-		lines = calloc(json_object_size(map), sizeof(*lines));
-		if (!lines)
-			return da_err_set(err, DA_ENOMEM,
-					  "cannot read '%s': out of memory",
-					  st->path);
-	}
+	/* Never NULL, even for an empty map, so lines[n] is always valid. */
+	lines = calloc(json_object_size(map) ? json_object_size(map) : 1,
+		       sizeof(*lines));
+	if (!lines)
+		return da_err_set(err, DA_ENOMEM,
+				  "cannot read '%s': out of memory", st->path);
 	json_object_foreach(map, id, loc)
 	{
-		uint32_t start, end;
-		uint64_t count;
+		uint32_t start = 0, end = 0;
+		uint64_t count = 0;
 
 		if (line_at(loc, "start.line", &start) < 0 ||
 		    line_at(loc, "end.line", &end) < 0) {
@@ -367,14 +364,7 @@ static int read_file(struct istanbul *st, const char *key, const json_t *fc,
 	if (!*path)
 		return bad(st, err, "the entry has an empty path");
 	st->entry = path;
-	if (st->p->map) {
-		da_buf_reset(&st->mapped);
-		ret = st->p->map(st->p->map_ctx, path, &st->mapped, err);
-		if (ret < 0)
-			return where(st, ret, err);
-		path = da_buf_str(&st->mapped);
-	}
-	ret = cov_file_get(st->p->model, path, &st->file, err);
+	ret = cov_map_file(st->p, path, &st->mapped, &st->file, err);
 	if (ret < 0)
 		return where(st, ret, err);
 	ret = read_statements(st, fc, err);

@@ -18,12 +18,12 @@
  * its top-level groups') are given to the model as the report's summary.
  * The DOCTYPE names a relative DTD that is never fetched (common/xml).
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "actions/coverage-gate/model.h"
+#include "actions/coverage-gate/parse.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/fs.h"
@@ -65,7 +65,6 @@ struct sums {
 
 struct jacoco {
 	const struct cov_parse *p;
-	const char *path;		      /* the report's name */
 	enum kind kind[DA_MAX_XML_DEPTH + 1]; /* by depth; [0] unused */
 	struct da_buf package;		      /* name of the open package */
 	struct da_buf raw;		      /* a path as the report has it */
@@ -84,94 +83,53 @@ struct jacoco {
 	struct sums groups;   /* counters of top-level <group>s, summed */
 };
 
-static int bad(const struct jacoco *j, const struct da_xml *x,
-	       struct da_err *err, int e, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-/* "cannot read 'r.xml': line 3 column 7: <what>" */
-static int bad(const struct jacoco *j, const struct da_xml *x,
-	       struct da_err *err, int e, const char *fmt, ...)
-{
-	char what[DA_ERR_MSG_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		what[0] = '\0';
-	return da_err_set(err, e, "cannot read '%s': line %lu column %lu: %s",
-			  j->path, da_xml_line(x), da_xml_column(x), what);
-}
-
-/* Puts the report and place in front of an error from the model. */
-static int where(const struct jacoco *j, const struct da_xml *x, int r,
-		 struct da_err *err)
-{
-	da_err_prefix(err, "cannot read '%s': line %lu column %lu", j->path,
-		      da_xml_line(x), da_xml_column(x));
-	return r;
-}
-
 /* A decimal number without sign, spaces or overflow. */
 static int parse_u64(const char *s, uint64_t *ret)
 {
-	uint64_t v = 0;
-
-	if (!s || !*s)
+	if (!s)
 		return -1;
-	for (; *s; s++) {
-		unsigned d;
-
-		if (*s < '0' || *s > '9')
-			return -1;
-		d = (unsigned)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	*ret = v;
-	return 0;
+	return cov_parse_u64(s, s + strlen(s), ret);
 }
 
 /* Attribute name of element elem as a number; absent gives dflt. */
-static int attr_u64(const struct jacoco *j, const struct da_xml *x,
-		    const char **attrs, const char *elem, const char *name,
-		    int required, uint64_t dflt, uint64_t *ret,
-		    struct da_err *err)
+static int attr_u64(const struct da_xml *x, const char **attrs,
+		    const char *elem, const char *name, int required,
+		    uint64_t dflt, uint64_t *ret, struct da_err *err)
 {
 	const char *v = da_xml_attr(attrs, name);
 
 	if (!v) {
 		if (required)
-			return bad(j, x, err, DA_EINVAL,
-				   "<%s> without a '%s' attribute", elem, name);
+			return cov_xml_fail(x, err, DA_EINVAL,
+					    "<%s> without a '%s' attribute",
+					    elem, name);
 		*ret = dflt;
 		return 0;
 	}
 	if (parse_u64(v, ret) < 0)
-		return bad(j, x, err, DA_EINVAL,
-			   "<%s> %s=\"%.64s\" is not a whole number (0 to "
-			   "%llu)",
-			   elem, name, v, (unsigned long long)UINT64_MAX);
+		return cov_xml_fail(
+		    x, err, DA_EINVAL,
+		    "<%s> %s=\"%.64s\" is not a whole number (0 to "
+		    "%llu)",
+		    elem, name, v, (unsigned long long)UINT64_MAX);
 	return 0;
 }
 
-static int attr_line(const struct jacoco *j, const struct da_xml *x,
-		     const char **attrs, const char *elem, const char *name,
-		     int required, uint32_t *ret, struct da_err *err)
+static int attr_line(const struct da_xml *x, const char **attrs,
+		     const char *elem, const char *name, int required,
+		     uint32_t *ret, struct da_err *err)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	int r;
 
-	r = attr_u64(j, x, attrs, elem, name, required, 0, &v, err);
+	r = attr_u64(x, attrs, elem, name, required, 0, &v, err);
 	if (r < 0)
 		return r;
 	if ((required && v == 0) || v > DA_MAX_COV_LINE)
-		return bad(j, x, err, DA_EINVAL,
-			   "<%s> %s=\"%llu\" is not a line number (1 to %u)",
-			   elem, name, (unsigned long long)v, DA_MAX_COV_LINE);
+		return cov_xml_fail(
+		    x, err, DA_EINVAL,
+		    "<%s> %s=\"%llu\" is not a line number (1 to %u)", elem,
+		    name, (unsigned long long)v, DA_MAX_COV_LINE);
 	*ret = (uint32_t)v;
 	return 0;
 }
@@ -180,7 +138,6 @@ static int attr_line(const struct jacoco *j, const struct da_xml *x,
 static int file_for(struct jacoco *j, const struct da_xml *x, const char *name,
 		    struct cov_file **ret, struct da_err *err)
 {
-	const char *path;
 	int r;
 
 	da_buf_reset(&j->raw);
@@ -190,31 +147,23 @@ static int file_for(struct jacoco *j, const struct da_xml *x, const char *name,
 	else
 		r = da_buf_adds(&j->raw, name);
 	if (r < 0)
-		return bad(j, x, err, r,
-			   r == -DA_ELIMIT ? "source path longer than %d bytes"
-					   : "out of memory (limit %d)",
-			   DA_MAX_JACOCO_PATH);
-	path = da_buf_str(&j->raw);
-	if (j->p->map) {
-		da_buf_reset(&j->mapped);
-		r = j->p->map(j->p->map_ctx, path, &j->mapped, err);
-		if (r < 0)
-			return where(j, x, r, err);
-		path = da_buf_str(&j->mapped);
-	}
-	r = cov_file_get(j->p->model, path, ret, err);
+		return cov_xml_fail(x, err, r,
+				    r == -DA_ELIMIT
+					? "source path longer than %d bytes"
+					: "out of memory (limit %d)",
+				    DA_MAX_JACOCO_PATH);
+	r = cov_map_file(j->p, da_buf_str(&j->raw), &j->mapped, ret, err);
 	if (r < 0)
-		return where(j, x, r, err);
+		return cov_xml_where(x, r, err);
 	return 0;
 }
 
-static int add_sum(const struct jacoco *j, const struct da_xml *x,
-		   struct sums *s, enum counter c, uint64_t covered,
-		   uint64_t total, struct da_err *err)
+static int add_sum(const struct da_xml *x, struct sums *s, enum counter c,
+		   uint64_t covered, uint64_t total, struct da_err *err)
 {
 	if (s->c[c].total > UINT64_MAX - total)
-		return bad(j, x, err, DA_EINVAL, "%s counters overflow",
-			   counter_names[c]);
+		return cov_xml_fail(x, err, DA_EINVAL, "%s counters overflow",
+				    counter_names[c]);
 	s->seen[c] = 1;
 	s->c[c].covered += covered;
 	s->c[c].total += total;
@@ -226,21 +175,21 @@ static int on_counter(struct jacoco *j, const struct da_xml *x,
 		      struct da_err *err)
 {
 	const char *type = da_xml_attr(attrs, "type");
-	uint64_t missed, covered;
+	uint64_t missed = 0, covered = 0;
 	int c, r;
 
 	if (!type)
-		return bad(j, x, err, DA_EINVAL,
-			   "<counter> without a 'type' attribute");
-	r = attr_u64(j, x, attrs, "counter", "missed", 1, 0, &missed, err);
+		return cov_xml_fail(x, err, DA_EINVAL,
+				    "<counter> without a 'type' attribute");
+	r = attr_u64(x, attrs, "counter", "missed", 1, 0, &missed, err);
 	if (r < 0)
 		return r;
-	r = attr_u64(j, x, attrs, "counter", "covered", 1, 0, &covered, err);
+	r = attr_u64(x, attrs, "counter", "covered", 1, 0, &covered, err);
 	if (r < 0)
 		return r;
 	if (missed > UINT64_MAX - covered)
-		return bad(j, x, err, DA_EINVAL,
-			   "<counter> missed + covered overflows");
+		return cov_xml_fail(x, err, DA_EINVAL,
+				    "<counter> missed + covered overflows");
 	for (c = 0; c < C__COUNT; c++)
 		if (!strcmp(type, counter_names[c]))
 			break;
@@ -257,11 +206,11 @@ static int on_counter(struct jacoco *j, const struct da_xml *x,
 	if (c == C__COUNT)
 		return 0; /* COMPLEXITY, CLASS: no metric of ours */
 	if (parent == K_REPORT)
-		return add_sum(j, x, &j->report, (enum counter)c, covered,
+		return add_sum(x, &j->report, (enum counter)c, covered,
 			       missed + covered, err);
 	/* A top-level group: its counters include its nested groups'. */
 	if (parent == K_GROUP && depth == 3 && j->kind[1] == K_REPORT)
-		return add_sum(j, x, &j->groups, (enum counter)c, covered,
+		return add_sum(x, &j->groups, (enum counter)c, covered,
 			       missed + covered, err);
 	return 0;
 }
@@ -269,27 +218,28 @@ static int on_counter(struct jacoco *j, const struct da_xml *x,
 static int on_line(struct jacoco *j, const struct da_xml *x, const char **attrs,
 		   struct da_err *err)
 {
-	uint64_t mi, ci, mb, cb;
-	uint32_t nr;
+	uint64_t mi = 0, ci = 0, mb = 0, cb = 0;
+	uint32_t nr = 0;
 	int r;
 
-	r = attr_line(j, x, attrs, "line", "nr", 1, &nr, err);
+	r = attr_line(x, attrs, "line", "nr", 1, &nr, err);
 	if (r < 0)
 		return r;
-	if ((r = attr_u64(j, x, attrs, "line", "mi", 0, 0, &mi, err)) < 0 ||
-	    (r = attr_u64(j, x, attrs, "line", "ci", 0, 0, &ci, err)) < 0 ||
-	    (r = attr_u64(j, x, attrs, "line", "mb", 0, 0, &mb, err)) < 0 ||
-	    (r = attr_u64(j, x, attrs, "line", "cb", 0, 0, &cb, err)) < 0)
+	if ((r = attr_u64(x, attrs, "line", "mi", 0, 0, &mi, err)) < 0 ||
+	    (r = attr_u64(x, attrs, "line", "ci", 0, 0, &ci, err)) < 0 ||
+	    (r = attr_u64(x, attrs, "line", "mb", 0, 0, &mb, err)) < 0 ||
+	    (r = attr_u64(x, attrs, "line", "cb", 0, 0, &cb, err)) < 0)
 		return r;
 	/* The model keeps each branch: a ceiling keeps a line from
 	 * asking for billions of them. */
 	if (mb > DA_MAX_JACOCO_BRANCHES || cb > DA_MAX_JACOCO_BRANCHES ||
 	    mb + cb > DA_MAX_JACOCO_BRANCHES)
-		return bad(j, x, err, DA_ELIMIT,
-			   "<line nr=\"%lu\"> has %llu + %llu branches, more "
-			   "than %u",
-			   (unsigned long)nr, (unsigned long long)mb,
-			   (unsigned long long)cb, DA_MAX_JACOCO_BRANCHES);
+		return cov_xml_fail(
+		    x, err, DA_ELIMIT,
+		    "<line nr=\"%lu\"> has %llu + %llu branches, more "
+		    "than %u",
+		    (unsigned long)nr, (unsigned long long)mb,
+		    (unsigned long long)cb, DA_MAX_JACOCO_BRANCHES);
 	r = cov_line_add(j->source, nr, ci, err);
 	if (r == 0 && mb + cb > 0)
 		r = cov_branch_counts(j->source, nr, (uint32_t)cb,
@@ -297,7 +247,7 @@ static int on_line(struct jacoco *j, const struct da_xml *x, const char **attrs,
 	if (r == 0)
 		r = cov_instructions_add(j->source, nr, ci, mi, err);
 	if (r < 0)
-		return where(j, x, r, err);
+		return cov_xml_where(x, r, err);
 	return 0;
 }
 
@@ -310,8 +260,8 @@ static int on_class(struct jacoco *j, const struct da_xml *x,
 	int r;
 
 	if (!name)
-		return bad(j, x, err, DA_EINVAL,
-			   "<class> without a 'name' attribute");
+		return cov_xml_fail(x, err, DA_EINVAL,
+				    "<class> without a 'name' attribute");
 	j->cls = NULL;
 	if (src && *src) {
 		r = file_for(j, x, src, &j->cls, err);
@@ -324,8 +274,9 @@ static int on_class(struct jacoco *j, const struct da_xml *x,
 	da_buf_reset(&j->name);
 	r = da_buf_adds(&j->name, name);
 	if (r < 0)
-		return bad(j, x, err, r, "class name longer than %d bytes",
-			   DA_MAX_COV_NAME);
+		return cov_xml_fail(x, err, r,
+				    "class name longer than %d bytes",
+				    DA_MAX_COV_NAME);
 	j->cls_len = j->name.len;
 	return 0;
 }
@@ -338,17 +289,18 @@ static int on_method(struct jacoco *j, const struct da_xml *x,
 	int r;
 
 	if (!name)
-		return bad(j, x, err, DA_EINVAL,
-			   "<method> without a 'name' attribute");
-	r = attr_line(j, x, attrs, "method", "line", 0, &j->method_line, err);
+		return cov_xml_fail(x, err, DA_EINVAL,
+				    "<method> without a 'name' attribute");
+	r = attr_line(x, attrs, "method", "line", 0, &j->method_line, err);
 	if (r < 0)
 		return r;
 	da_buf_truncate(&j->name, j->cls_len);
 	r = da_buf_addf(&j->name, "%s%s%s", j->cls_len ? "." : "", name,
 			desc ? desc : "");
 	if (r < 0)
-		return bad(j, x, err, r, "method name longer than %d bytes",
-			   DA_MAX_COV_NAME);
+		return cov_xml_fail(x, err, r,
+				    "method name longer than %d bytes",
+				    DA_MAX_COV_NAME);
 	j->method_seen = j->insn_seen = 0;
 	j->method_hits = j->insn_hits = 0;
 	return 0;
@@ -370,27 +322,14 @@ static int end_method(struct jacoco *j, const struct da_xml *x,
 	r = cov_function_add(j->cls, da_buf_str(&j->name), j->method_line, hits,
 			     err);
 	if (r < 0)
-		return where(j, x, r, err);
+		return cov_xml_where(x, r, err);
 	return 0;
 }
 
 static enum kind kind_of(const char *name)
 {
-	static const struct {
-		const char *name;
-		enum kind kind;
-	} kinds[] = {
-	    {"report", K_REPORT},   {"group", K_GROUP},
-	    {"package", K_PACKAGE}, {"class", K_CLASS},
-	    {"method", K_METHOD},   {"sourcefile", K_SOURCEFILE},
-	    {"line", K_LINE},	    {"counter", K_COUNTER},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(name, kinds[i].name))
-			return kinds[i].kind;
-	return K_OTHER;
+	return (enum kind)cov_xml_kind(
+	    name, kind_names, sizeof(kind_names) / sizeof(kind_names[0]));
 }
 
 /* Whether an element of kind k may sit in one of kind parent. */
@@ -428,10 +367,11 @@ static int on_start(void *ctx, const struct da_xml *x, const char *name,
 
 	if (depth == 1) {
 		if (k != K_REPORT)
-			return bad(j, x, err, DA_EINVAL,
-				   "not a JaCoCo report: the root element is "
-				   "<%.64s>, not <report>",
-				   name);
+			return cov_xml_fail(
+			    x, err, DA_EINVAL,
+			    "not a JaCoCo report: the root element is "
+			    "<%.64s>, not <report>",
+			    name);
 		j->kind[1] = K_REPORT;
 		return 0;
 	}
@@ -442,28 +382,30 @@ static int on_start(void *ctx, const struct da_xml *x, const char *name,
 		return 0;
 	}
 	if (!placed(k, parent))
-		return bad(j, x, err, DA_EINVAL,
-			   "<%s> is not allowed inside <%s>", name,
-			   kind_names[parent]);
+		return cov_xml_fail(x, err, DA_EINVAL,
+				    "<%s> is not allowed inside <%s>", name,
+				    kind_names[parent]);
 	j->kind[depth] = k;
 	switch (k) {
 	case K_PACKAGE:
 		v = da_xml_attr(attrs, "name");
 		if (!v)
-			return bad(j, x, err, DA_EINVAL,
-				   "<package> without a 'name' attribute");
+			return cov_xml_fail(
+			    x, err, DA_EINVAL,
+			    "<package> without a 'name' attribute");
 		da_buf_reset(&j->package);
 		r = da_buf_adds(&j->package, v);
 		if (r < 0)
-			return bad(j, x, err, r,
-				   "package name longer than %d bytes",
-				   DA_MAX_JACOCO_PATH);
+			return cov_xml_fail(x, err, r,
+					    "package name longer than %d bytes",
+					    DA_MAX_JACOCO_PATH);
 		return 0;
 	case K_SOURCEFILE:
 		v = da_xml_attr(attrs, "name");
 		if (!v || !*v)
-			return bad(j, x, err, DA_EINVAL,
-				   "<sourcefile> without a 'name' attribute");
+			return cov_xml_fail(
+			    x, err, DA_EINVAL,
+			    "<sourcefile> without a 'name' attribute");
 		return file_for(j, x, v, &j->source, err);
 	case K_CLASS:
 		return on_class(j, x, attrs, err);
@@ -518,7 +460,6 @@ int cov_parse_jacoco(const struct cov_parse *p, const char *path,
 
 	memset(&j, 0, sizeof(j));
 	j.p = p;
-	j.path = path;
 	da_buf_init(&j.package, DA_MAX_JACOCO_PATH);
 	da_buf_init(&j.raw, DA_MAX_JACOCO_PATH);
 	da_buf_init(&j.mapped, DA_MAX_JACOCO_PATH);

@@ -27,8 +27,8 @@
  * part of it arrived.
  */
 #include "actions/coverage-gate/model.h"
+#include "actions/coverage-gate/parse.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,33 +36,6 @@
 #include "common/buf.h"
 
 #define DA_MAX_LCOV_FN_INDEX 1000000 /* FNL/FNA index per record */
-
-int cov_read_line(FILE *in, struct da_buf *line, int *ret_eof)
-{
-	int c, got = 0;
-
-	da_buf_reset(line);
-	for (;;) {
-		c = getc(in);
-		if (c == EOF)
-			break;
-		got = 1;
-		if (c == '\n')
-			break;
-		if (c == '\0')
-			return -DA_EINVAL;
-		if (line->len >= DA_MAX_COV_TEXT_LINE)
-			return -DA_ELIMIT;
-		if (da_buf_addch(line, (char)c) < 0)
-			return -DA_ENOMEM;
-	}
-	if (ferror(in))
-		return -DA_EIO;
-	if (line->len && line->data[line->len - 1] == '\r')
-		da_buf_truncate(line, line->len - 1);
-	*ret_eof = !got;
-	return 0;
-}
 
 struct lcov {
 	const struct cov_parse *p;
@@ -84,30 +57,12 @@ static int bad(struct lcov *s, const char *what, const char *what2)
 			  s->name, s->lineno, what, what2);
 }
 
-/* Parses digits [p, end) into *ret; rejects empty, junk and overflow. */
-static int parse_u64(const char *p, const char *end, uint64_t *ret)
-{
-	uint64_t v = 0;
-
-	if (p == end)
-		return -1;
-	for (; p < end; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	*ret = v;
-	return 0;
-}
-
 static int count_field(struct lcov *s, const char *p, const char *end,
 		       const char *what, uint64_t *ret)
 {
-	if (p < end && *p == '-' && parse_u64(p + 1, end, ret) == 0)
+	if (p < end && *p == '-' && cov_parse_u64(p + 1, end, ret) == 0)
 		return bad(s, "negative ", what);
-	if (parse_u64(p, end, ret) < 0)
+	if (cov_parse_u64(p, end, ret) < 0)
 		return bad(s, "non-numeric ", what);
 	return 0;
 }
@@ -117,7 +72,7 @@ static int line_field(struct lcov *s, const char *p, const char *end,
 {
 	uint64_t v;
 
-	if (parse_u64(p, end, &v) < 0)
+	if (cov_parse_u64(p, end, &v) < 0)
 		return bad(s, "non-numeric ", "line number");
 	if (v == 0 || v > DA_MAX_COV_LINE)
 		return da_err_set(s->err, DA_EINVAL,
@@ -137,21 +92,13 @@ static int model_err(struct lcov *s, int r)
 
 static int open_record(struct lcov *s, const char *v)
 {
-	const char *path = v;
 	int r;
 
 	if (s->file)
 		return bad(s, "SF before end_of_record", "");
 	if (!*v)
 		return bad(s, "empty ", "SF path");
-	if (s->p->map) {
-		da_buf_reset(&s->path);
-		r = s->p->map(s->p->map_ctx, v, &s->path, s->err);
-		if (r < 0)
-			return model_err(s, r);
-		path = da_buf_str(&s->path);
-	}
-	r = cov_file_get(s->p->model, path, &s->file, s->err);
+	r = cov_map_file(s->p, v, &s->path, &s->file, s->err);
 	if (r < 0)
 		return model_err(s, r);
 	if (s->fnl)
@@ -162,7 +109,7 @@ static int open_record(struct lcov *s, const char *v)
 static int fn_index(struct lcov *s, const char *p, const char *end,
 		    uint64_t *ret)
 {
-	if (parse_u64(p, end, ret) < 0)
+	if (cov_parse_u64(p, end, ret) < 0)
 		return bad(s, "non-numeric ", "function index");
 	if (*ret >= DA_MAX_LCOV_FN_INDEX)
 		return bad(s, "function index too large", "");
@@ -172,8 +119,8 @@ static int fn_index(struct lcov *s, const char *p, const char *end,
 static int do_fnl(struct lcov *s, const char *v)
 {
 	const char *c1 = strchr(v, ','), *c2;
-	uint64_t idx;
-	uint32_t line;
+	uint64_t idx = 0;
+	uint32_t line = 0;
 	int r;
 
 	if (!c1)
@@ -185,7 +132,7 @@ static int do_fnl(struct lcov *s, const char *v)
 	r = line_field(s, c1 + 1, c2 ? c2 : c1 + strlen(c1), &line);
 	if (r < 0)
 		return r;
-	if (c2 && parse_u64(c2 + 1, c2 + strlen(c2), &(uint64_t){0}) < 0)
+	if (c2 && cov_parse_u64(c2 + 1, c2 + strlen(c2), &(uint64_t){0}) < 0)
 		return bad(s, "non-numeric ", "end line");
 	if (idx >= s->nfnl) {
 		size_t n = s->nfnl ? s->nfnl : 16;
@@ -229,8 +176,8 @@ static int do_fna(struct lcov *s, const char *v)
 static int do_fn(struct lcov *s, const char *v)
 {
 	const char *c1 = strchr(v, ','), *name, *c2;
-	uint64_t end;
-	uint32_t line;
+	uint64_t end = 0;
+	uint32_t line = 0;
 	int r;
 
 	if (!c1 || !c1[1])
@@ -241,7 +188,7 @@ static int do_fn(struct lcov *s, const char *v)
 	name = c1 + 1;
 	/* FN:start,end,name when the second field is a number. */
 	c2 = strchr(name, ',');
-	if (c2 && c2[1] && parse_u64(name, c2, &end) == 0)
+	if (c2 && c2[1] && cov_parse_u64(name, c2, &end) == 0)
 		name = c2 + 1;
 	r = cov_function_add(s->file, name, line, 0, s->err);
 	return r < 0 ? model_err(s, r) : 0;
@@ -250,7 +197,7 @@ static int do_fn(struct lcov *s, const char *v)
 static int do_fnda(struct lcov *s, const char *v)
 {
 	const char *c1 = strchr(v, ',');
-	uint64_t hits;
+	uint64_t hits = 0;
 	int r;
 
 	if (!c1 || !c1[1])
@@ -265,9 +212,9 @@ static int do_fnda(struct lcov *s, const char *v)
 static int do_brda(struct lcov *s, char *v)
 {
 	char *c1 = strchr(v, ','), *c2, *last;
-	uint64_t taken;
+	uint64_t taken = 0;
 	int64_t t;
-	uint32_t line;
+	uint32_t line = 0;
 	int r;
 
 	c2 = c1 ? strchr(c1 + 1, ',') : NULL;
@@ -294,8 +241,8 @@ static int do_brda(struct lcov *s, char *v)
 static int do_da(struct lcov *s, const char *v)
 {
 	const char *c1 = strchr(v, ','), *c2;
-	uint64_t hits;
-	uint32_t line;
+	uint64_t hits = 0;
+	uint32_t line = 0;
 	int r;
 
 	if (!c1)
@@ -372,8 +319,9 @@ static int do_line(struct lcov *s, char *text)
 			return bad(s, text, " without SF");
 		return do_sum(s, text, v);
 	}
-	if (strcmp(text, "DA") && strcmp(text, "FN") && strcmp(text, "FNDA") &&
-	    strcmp(text, "FNL") && strcmp(text, "FNA") && strcmp(text, "BRDA"))
+	if (strcmp(text, "DA") != 0 && strcmp(text, "FN") != 0 &&
+	    strcmp(text, "FNDA") != 0 && strcmp(text, "FNL") != 0 &&
+	    strcmp(text, "FNA") != 0 && strcmp(text, "BRDA") != 0)
 		return 0; /* VER, MCDC, MCF, MCH and later additions */
 	if (!s->file)
 		return bad(s, text, " without SF");
@@ -390,46 +338,28 @@ static int do_line(struct lcov *s, char *text)
 	return do_fna(s, v);
 }
 
+static int on_line(void *ctx, char *text, unsigned long lineno)
+{
+	struct lcov *s = ctx;
+
+	s->lineno = lineno;
+	return do_line(s, text);
+}
+
 int cov_parse_lcov_stream(const struct cov_parse *p, FILE *in, const char *name,
 			  struct da_err *err)
 {
-	struct da_buf line = DA_BUF_INIT(DA_MAX_COV_TEXT_LINE + 1);
 	struct lcov s;
-	int r, eof = 0;
+	int r;
 
 	memset(&s, 0, sizeof(s));
 	s.p = p;
 	s.name = name;
 	s.err = err;
 	da_buf_init(&s.path, DA_MAX_COV_NAME + 1);
-	cov_model_report_begin(p->model);
-	for (;;) {
-		s.lineno++;
-		r = cov_read_line(in, &line, &eof);
-		if (r == -DA_ELIMIT) {
-			r = da_err_set(err, DA_EINVAL,
-				       "cannot read '%s': line %lu: longer "
-				       "than %d bytes",
-				       name, s.lineno, DA_MAX_COV_TEXT_LINE);
-			goto out;
-		}
-		if (r == -DA_EINVAL) {
-			r = bad(&s, "binary data (NUL byte)", "");
-			goto out;
-		}
-		if (r < 0) {
-			r = da_err_set(err, r == -DA_EIO ? DA_EIO : DA_ENOMEM,
-				       "cannot read '%s': %s", name,
-				       r == -DA_EIO ? strerror(errno)
-						    : "out of memory");
-			goto out;
-		}
-		if (eof)
-			break;
-		r = do_line(&s, line.data ? line.data : (char *)"");
-		if (r < 0)
-			goto out;
-	}
+	r = cov_text_each(p, in, name, on_line, &s, err);
+	if (r < 0)
+		goto out;
 	if (s.file) {
 		r = da_err_set(err, DA_EINVAL,
 			       "cannot read '%s': the record of '%s' has no "
@@ -445,24 +375,11 @@ int cov_parse_lcov_stream(const struct cov_parse *p, FILE *in, const char *name,
 out:
 	free(s.fnl);
 	da_buf_release(&s.path);
-	da_buf_release(&line);
 	return r;
 }
 
 int cov_parse_lcov(const struct cov_parse *p, const char *path,
 		   struct da_err *err)
 {
-	FILE *in;
-	int r;
-
-	if (strcmp(path, "-") == 0)
-		return cov_parse_lcov_stream(p, stdin, "standard input", err);
-	in = fopen(path, "r");
-	if (!in)
-		return da_err_set(err, errno == ENOENT ? DA_ENOENT : DA_EIO,
-				  "cannot open '%s': %s", path,
-				  strerror(errno));
-	r = cov_parse_lcov_stream(p, in, path, err);
-	fclose(in);
-	return r;
+	return cov_parse_path(p, path, cov_parse_lcov_stream, err);
 }

@@ -303,7 +303,7 @@ void cov_model_free(struct cov_model *model)
 static int files_rehash(struct cov_model *m)
 {
 	size_t ncap = m->fhcap ? m->fhcap * 2 : TAB_MIN, i, j, mask = ncap - 1;
-	struct cov_file **nh = calloc(ncap, sizeof(*nh));
+	struct cov_file **nh = calloc(ncap, sizeof(struct cov_file *));
 
 	if (!nh)
 		return -DA_ENOMEM;
@@ -346,7 +346,7 @@ int cov_file_get(struct cov_model *model, const char *path,
 	if (model->n == model->cap) {
 		size_t ncap = model->cap ? model->cap * 2 : TAB_MIN;
 		struct cov_file **nf =
-		    realloc(model->files, ncap * sizeof(*nf));
+		    realloc(model->files, ncap * sizeof(struct cov_file *));
 
 		if (!nf)
 			goto nomem;
@@ -448,7 +448,7 @@ int cov_branch_add(struct cov_file *file, uint32_t line, const char *id,
 		   int64_t taken, struct da_err *err)
 {
 	struct slot *s;
-	uint32_t sid;
+	uint32_t sid = 0;
 	int r, isnew;
 
 	r = check_line(file, line, err);
@@ -511,7 +511,7 @@ int cov_function_add(struct cov_file *file, const char *name, uint32_t line,
 		     uint64_t hits, struct da_err *err)
 {
 	struct slot *s;
-	uint32_t sid;
+	uint32_t sid = 0;
 	int r, isnew;
 
 	if (line > DA_MAX_COV_LINE)
@@ -532,7 +532,7 @@ int cov_statement_add(struct cov_file *file, const char *key,
 		      uint64_t count, int or_mode, struct da_err *err)
 {
 	struct slot *s;
-	uint32_t sid;
+	uint32_t sid = 0;
 	int r, isnew;
 
 	r = check_line(file, start_line, err);
@@ -769,7 +769,7 @@ size_t cov_model_files(struct cov_model *model)
 		return 0;
 	if (!model->sorted) {
 		if (model->n > 1)
-			qsort(model->files, model->n, sizeof(*model->files),
+			qsort(model->files, model->n, sizeof(struct cov_file *),
 			      cmp_file);
 		model->sorted = 1;
 	}

@@ -1,81 +1,20 @@
 #include "test.h"
-#include "actions/coverage-gate/model.h"
-#include "common/buf.h"
-#include "common/error.h"
-#include "common/fs.h"
-
-static struct da_buf dir = DA_BUF_INIT(0);
+#include "cov-test.h"
 
 #define HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-
-/* Writes text to a file of the test directory; returns its path. */
-static const char *put(const char *name, const char *text)
-{
-	static struct da_buf path = DA_BUF_INIT(0);
-	struct da_err err = DA_ERR_INIT;
-
-	da_buf_reset(&path);
-	if (da_fs_path_join(da_buf_str(&dir), name, &path, &err) < 0 ||
-	    da_fs_write_atomic(da_buf_str(&path), text, strlen(text), 0644,
-			       &err) < 0) {
-		diag("%s", err.msg);
-		ok(0, "write a test report");
-	}
-	return da_buf_str(&path);
-}
 
 static int parse_map(struct cov_model *m, cov_path_fn map, void *ctx,
 		     const char *text, struct da_err *err)
 {
 	struct cov_parse p = {m, map, ctx};
 
-	da_err_clear(err);
-	return cov_parse_clover(&p, put("clover.xml", text), err);
+	return cov_test_parse(cov_parse_clover, &p, "clover.xml", text, err);
 }
 
 static int parse(struct cov_model *m, const char *text, struct da_err *err)
 {
 	return parse_map(m, NULL, NULL, text, err);
 }
-
-static struct cov_model *fresh(void)
-{
-	struct cov_model *m = NULL;
-	struct da_err err = DA_ERR_INIT;
-
-	if (cov_model_new(&m, &err) < 0) {
-		diag("%s", err.msg);
-		skip_all("cannot make a model");
-	}
-	return m;
-}
-
-static struct cov_file *file_of(struct cov_model *m, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < cov_model_files(m); i++)
-		if (!strcmp(cov_file_path(cov_model_file(m, i)), path))
-			return cov_model_file(m, i);
-	return NULL;
-}
-
-static uint64_t hits_of(struct cov_model *m, const char *path, uint32_t line)
-{
-	struct cov_file *f = file_of(m, path);
-	uint64_t h = 999999;
-
-	if (!f || !cov_file_line(f, line, &h))
-		return 999999;
-	return h;
-}
-
-#define is_count(k, c, t, name)                                                \
-	do {                                                                   \
-		struct cov_count k_ = (k);                                     \
-		is_int(k_.covered, (c), name " (covered)");                    \
-		is_int(k_.total, (t), name " (total)");                        \
-	} while (0)
 
 /* OpenClover's layout: package > file, methods with signatures. */
 static const char openclover[] = HEAD
@@ -112,28 +51,27 @@ static const char openclover[] = HEAD
 static void test_openclover(void)
 {
 	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct cov_file *f;
 
 	is_int(parse(m, openclover, &err), 0, "an OpenClover report parses");
 	if (err.e)
 		diag("%s", err.msg);
 	is_int(cov_model_files(m), 1, "one file; the test project is left out");
-	f = file_of(m, "/src/a/A.java");
+	f = cov_test_file(m, "/src/a/A.java");
 	ok(f != NULL, "the file is its path attribute");
-	is_count(cov_model_total(m, COV_LINES), 4, 5,
+	is_count(m, COV_LINES, 4, 5,
 		 "lines from stmt and cond, one per line number");
-	is_int(hits_of(m, "/src/a/A.java", 6), 7,
+	is_int(cov_test_hits(m, "/src/a/A.java", 6), 7,
 	       "a line's hits are the highest count on it");
-	is_int(hits_of(m, "/src/a/A.java", 5), 2,
+	is_int(cov_test_hits(m, "/src/a/A.java", 5), 2,
 	       "a cond without count: hits are truecount + falsecount");
-	is_int(hits_of(m, "/src/a/A.java", 3), 999999,
+	is_int(cov_test_hits(m, "/src/a/A.java", 3), COV_TEST_NO_RECORD,
 	       "a method is no line record");
-	is_count(cov_model_total(m, COV_BRANCHES), 3, 4,
+	is_count(m, COV_BRANCHES, 3, 4,
 		 "two branches per cond, taken when its count is > 0");
-	is_count(cov_model_total(m, COV_FUNCTIONS), 1, 2,
-		 "functions from method lines");
-	is_count(cov_model_total(m, COV_STATEMENTS), 4, 5,
+	is_count(m, COV_FUNCTIONS, 1, 2, "functions from method lines");
+	is_count(m, COV_STATEMENTS, 4, 5,
 		 "statements from the project's metrics");
 	is_int(cov_model_mismatches(m), 0,
 	       "the metrics agree with the records");
@@ -163,17 +101,16 @@ static const char phpunit[] =
 static void test_phpunit(void)
 {
 	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 
 	is_int(parse(m, phpunit, &err), 0, "a PHPUnit report parses");
 	if (err.e)
 		diag("%s", err.msg);
-	ok(file_of(m, "/app/src/Foo.php") != NULL,
+	ok(cov_test_file(m, "/app/src/Foo.php") != NULL,
 	   "the file is its name when it has no path");
-	is_count(cov_model_total(m, COV_LINES), 1, 2, "PHPUnit lines");
-	is_count(cov_model_total(m, COV_FUNCTIONS), 1, 2, "PHPUnit methods");
-	is_count(cov_model_total(m, COV_STATEMENTS), 1, 2,
-		 "metrics after the files count too");
+	is_count(m, COV_LINES, 1, 2, "PHPUnit lines");
+	is_count(m, COV_FUNCTIONS, 1, 2, "PHPUnit methods");
+	is_count(m, COV_STATEMENTS, 1, 2, "metrics after the files count too");
 	cov_model_free(m);
 }
 
@@ -181,7 +118,7 @@ static void test_phpunit(void)
 static void test_fallback(void)
 {
 	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 
 	is_int(parse(m,
 		     HEAD "<coverage generated=\"1\" clover=\"3.2.0\">"
@@ -196,13 +133,12 @@ static void test_fallback(void)
 			  "</file></package></project></coverage>",
 		     &err),
 	       0, "an Istanbul-style report");
-	is_count(cov_model_total(m, COV_FUNCTIONS), 1, 4,
+	is_count(m, COV_FUNCTIONS, 1, 4,
 		 "functions from the metrics when no method line exists");
-	is_count(cov_model_total(m, COV_BRANCHES), 0, 0,
-		 "an odd metric is left out");
+	is_count(m, COV_BRANCHES, 0, 0, "an odd metric is left out");
 	cov_model_free(m);
 
-	m = fresh();
+	m = cov_test_model();
 	is_int(parse(m,
 		     HEAD "<coverage><project>"
 			  "<metrics conditionals=\"8\" "
@@ -213,7 +149,7 @@ static void test_fallback(void)
 			  "</file></project></coverage>",
 		     &err),
 	       0, "metrics that contradict the records");
-	is_count(cov_model_total(m, COV_BRANCHES), 1, 2, "the records win");
+	is_count(m, COV_BRANCHES, 1, 2, "the records win");
 	is_int(cov_model_mismatches(m), 1, "the difference is noted");
 	cov_model_free(m);
 }
@@ -221,7 +157,7 @@ static void test_fallback(void)
 static void test_same_line(void)
 {
 	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct cov_file *f;
 
 	is_int(parse(m,
@@ -236,14 +172,14 @@ static void test_same_line(void)
 			  "</file></project></coverage>",
 		     &err),
 	       0, "several elements on one line");
-	f = file_of(m, "s.c");
+	f = cov_test_file(m, "s.c");
 	if (f) {
-		is_count(cov_file_total(f, COV_BRANCHES), 1, 4,
-			 "two conditions on a line give four branches");
-		is_count(cov_file_total(f, COV_LINES), 2, 2, "two lines");
+		is_file_count(f, COV_BRANCHES, 1, 4,
+			      "two conditions on a line give four branches");
+		is_file_count(f, COV_LINES, 2, 2, "two lines");
 	}
-	is_int(hits_of(m, "s.c", 4), 9, "the highest count of the line");
-	ok(hits_of(m, "s.c", 2) == UINT64_MAX, "a 64-bit count is kept");
+	is_int(cov_test_hits(m, "s.c", 4), 9, "the highest count of the line");
+	ok(cov_test_hits(m, "s.c", 2) == UINT64_MAX, "a 64-bit count is kept");
 	cov_model_free(m);
 }
 
@@ -282,17 +218,16 @@ static void test_map_merge(void)
 		 "falsecount=\"1\"/>"
 		 "</file></package></project></coverage>";
 	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct map_ctx c = {0, 0};
 
 	is_int(parse_map(m, prefix_map, &c, r1, &err), 0, "first report");
 	is_int(parse_map(m, prefix_map, &c, r2, &err), 0, "second report");
 	is_int(c.calls, 2, "the map is called for every file");
-	ok(file_of(m, "repo/w/a.js") && cov_model_files(m) == 1,
+	ok(cov_test_file(m, "repo/w/a.js") && cov_model_files(m) == 1,
 	   "the model keeps the mapped path");
-	is_count(cov_model_total(m, COV_LINES), 2, 2,
-		 "a line covered in any report is covered");
-	is_count(cov_model_total(m, COV_BRANCHES), 1, 2,
+	is_count(m, COV_LINES, 2, 2, "a line covered in any report is covered");
+	is_count(m, COV_BRANCHES, 1, 2,
 		 "each report's one taken branch lands on the same id");
 	c.fail = 1;
 	is_int(parse_map(m, prefix_map, &c, r1, &err), -DA_EINVAL,
@@ -354,11 +289,12 @@ static void test_bad(void)
 	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
 		const struct bad_case *b = &bad_cases[i];
 		struct da_err err = DA_ERR_INIT;
-		struct cov_model *m = fresh();
+		struct cov_model *m = cov_test_model();
 		struct cov_parse p = {m, NULL, NULL};
 		int r;
 
-		r = cov_parse_clover(&p, put("bad.xml", b->xml), &err);
+		r = cov_parse_clover(&p, cov_test_puts("bad.xml", b->xml),
+				     &err);
 		is_int(r, b->ret, b->name);
 		has_str(err.msg, b->msg, b->name);
 		has_str(err.msg, "bad.xml", "the message names the report");
@@ -367,7 +303,7 @@ static void test_bad(void)
 	}
 	{
 		struct da_err err = DA_ERR_INIT;
-		struct cov_model *m = fresh();
+		struct cov_model *m = cov_test_model();
 		struct da_buf name = DA_BUF_INIT(0);
 		struct cov_parse p = {m, NULL, NULL};
 		int r = 0;
@@ -379,9 +315,10 @@ static void test_bad(void)
 		while (name.len < DA_MAX_COV_NAME + 200 && r == 0)
 			r |= da_buf_addch(&name, 'n');
 		r |= da_buf_adds(&name, "\"/></file></project></coverage>");
-		is_int(cov_parse_clover(&p, put("long.xml", da_buf_str(&name)),
-					&err),
-		       -DA_ELIMIT, "an overlong method name");
+		is_int(
+		    cov_parse_clover(
+			&p, cov_test_puts("long.xml", da_buf_str(&name)), &err),
+		    -DA_ELIMIT, "an overlong method name");
 		has_str(err.msg, "method name of", "is named as such");
 		da_buf_release(&name);
 		cov_model_free(m);
@@ -390,19 +327,12 @@ static void test_bad(void)
 
 static void run_tests(void)
 {
-	struct da_err err = DA_ERR_INIT;
-
-	if (da_fs_mkdtemp("test-cov-clover", &dir, &err) < 0) {
-		diag("%s", err.msg);
-		skip_all("cannot make a temporary directory");
-	}
+	cov_test_dir_make("test-cov-clover");
 	test_openclover();
 	test_phpunit();
 	test_fallback();
 	test_same_line();
 	test_map_merge();
 	test_bad();
-	if (da_fs_remove_tree(da_buf_str(&dir), &err) < 0)
-		diag("%s", err.msg);
-	da_buf_release(&dir);
+	cov_test_dir_remove();
 }

@@ -3,57 +3,7 @@
  * projects assert (see SOURCES.tsv beside the fixtures).
  */
 #include "test.h"
-#include "actions/coverage-gate/model.h"
-#include "common/buf.h"
-#include "common/error.h"
-#include "common/fs.h"
-
-static struct da_buf top = DA_BUF_INIT(0);
-
-static const char *fixture(const char *name)
-{
-	static struct da_buf path = DA_BUF_INIT(0);
-
-	da_buf_reset(&path);
-	if (da_buf_addf(&path, "%s/coverage/cobertura/%s", da_buf_str(&top),
-			name) < 0)
-		ok(0, "fixture path fits");
-	return da_buf_str(&path);
-}
-
-static struct cov_model *load(const char *name)
-{
-	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = NULL;
-	struct cov_parse p = {NULL, NULL, NULL};
-
-	if (cov_model_new(&m, &err) < 0) {
-		diag("%s", err.msg);
-		skip_all("cannot make a model");
-	}
-	p.model = m;
-	is_int(cov_parse_cobertura(&p, fixture(name), &err), 0, name);
-	if (err.e)
-		diag("%s", err.msg);
-	return m;
-}
-
-static struct cov_file *file_of(struct cov_model *m, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < cov_model_files(m); i++)
-		if (!strcmp(cov_file_path(cov_model_file(m, i)), path))
-			return cov_model_file(m, i);
-	return NULL;
-}
-
-#define is_count(k, c, t, name)                                                \
-	do {                                                                   \
-		struct cov_count k_ = (k);                                     \
-		is_int(k_.covered, (c), name " (covered)");                    \
-		is_int(k_.total, (t), name " (total)");                        \
-	} while (0)
+#include "cov-test.h"
 
 /* Per-file figures as a percentage times 100, truncated. */
 static long long pct100(struct cov_count c)
@@ -61,18 +11,24 @@ static long long pct100(struct cov_count c)
 	return c.total ? (long long)(c.covered * 10000 / c.total) : -1;
 }
 
+/* A fixture of this format read into a new model (one check). */
+static struct cov_model *load(const char *name)
+{
+	return cov_test_load(cov_parse_cobertura,
+			     cov_test_fixture("cobertura", name), name);
+}
+
 static void test_coverlet(void)
 {
 	struct cov_model *m =
 	    load("codecoveragesummary-coverlet.cobertura.xml");
 
-	is_count(cov_model_total(m, COV_LINES), 1212, 1460,
-		 "coverlet lines 1212/1460 (83.01%)");
-	is_count(cov_model_total(m, COV_BRANCHES), 262, 378,
+	is_count(m, COV_LINES, 1212, 1460, "coverlet lines 1212/1460 (83.01%)");
+	is_count(m, COV_BRANCHES, 262, 378,
 		 "coverlet branches 262/378 (69.31%)");
 	is_int(cov_model_mismatches(m), 0,
 	       "coverlet's root agrees with its lines");
-	ok(file_of(m, "EDlib\\Exceptions\\APIException.cs") != NULL,
+	ok(cov_test_file(m, "EDlib\\Exceptions\\APIException.cs") != NULL,
 	   "coverlet's Windows filenames are kept as written");
 	cov_model_free(m);
 }
@@ -82,13 +38,12 @@ static void test_branch(void)
 	struct cov_model *m = load("cobertura-action-test-branch.xml");
 	struct cov_file *b, *l;
 
-	is_count(cov_model_total(m, COV_LINES), 27, 30,
-		 "Cobertura 1.9 lines 27/30");
-	is_count(cov_model_total(m, COV_BRANCHES), 9, 12,
+	is_count(m, COV_LINES, 27, 30, "Cobertura 1.9 lines 27/30");
+	is_count(m, COV_BRANCHES, 9, 12,
 		 "Cobertura 1.9 branches 9/12 (root branch-rate 0.75)");
 	is_int(cov_model_files(m), 4, "four classes, four files");
-	b = file_of(m, "search/BinarySearch.java");
-	l = file_of(m, "search/LinearSearch.java");
+	b = cov_test_file(m, "search/BinarySearch.java");
+	l = cov_test_file(m, "search/LinearSearch.java");
 	ok(b && l, "files under a package keep their relative path");
 	if (b && l) {
 		is_int(pct100(cov_file_total(b, COV_LINES)), 9166,
@@ -100,10 +55,10 @@ static void test_branch(void)
 		is_int(pct100(cov_file_total(l, COV_BRANCHES)), 6666,
 		       "LinearSearch branches 66.67%");
 	}
-	l = file_of(m, "search/ISortedArraySearch.java");
+	l = cov_test_file(m, "search/ISortedArraySearch.java");
 	ok(l != NULL, "a class without lines is still a file");
 	if (l)
-		is_count(cov_file_total(l, COV_LINES), 0, 0, "with no lines");
+		is_file_count(l, COV_LINES, 0, 0, "with no lines");
 	cov_model_free(m);
 }
 
@@ -111,20 +66,19 @@ static void test_istanbul(void)
 {
 	struct cov_model *m = load("cobertura-action-test-istanbul.xml");
 
-	is_count(cov_model_total(m, COV_LINES), 51, 51,
-		 "Istanbul's Cobertura lines 51/51");
+	is_count(m, COV_LINES, 51, 51, "Istanbul's Cobertura lines 51/51");
 	/*
 	 * The root says branches 35/35, but the lines' condition-coverage
 	 * holds 16 branches, all taken: the records win (100% either way)
 	 * and the difference is noted for a warning.
 	 */
-	is_count(cov_model_total(m, COV_BRANCHES), 16, 16,
+	is_count(m, COV_BRANCHES, 16, 16,
 		 "Istanbul's Cobertura branches from its lines 16/16");
 	is_int(cov_model_mismatches(m), 1, "its root's branch figure differs");
 	if (cov_model_mismatches(m))
 		has_str(cov_model_mismatch(m, 0), "branches 35/35",
 			"the note quotes the root's 35/35");
-	ok(file_of(m, "src/action.js") != NULL,
+	ok(cov_test_file(m, "src/action.js") != NULL,
 	   "classes directly under <packages> are read");
 	cov_model_free(m);
 }
@@ -137,17 +91,17 @@ static void test_diff_cover(void)
 	struct cov_file *f;
 	uint64_t hits = 99;
 
-	is_count(cov_model_total(m, COV_LINES), 5, 10,
-		 "diff_cover coverage1 alone 5/10");
-	f = file_of(m, "test_src.txt");
+	is_count(m, COV_LINES, 5, 10, "diff_cover coverage1 alone 5/10");
+	f = cov_test_file(m, "test_src.txt");
 	ok(f && cov_file_line(f, 2, &hits) && hits == 0,
 	   "line 2 is uncovered in coverage1");
 	p.model = m;
-	is_int(
-	    cov_parse_cobertura(&p, fixture("diff_cover-coverage2.xml"), &err),
-	    0, "coverage2 into the same model");
-	is_count(cov_model_total(m, COV_LINES), 6, 10,
-		 "merged: covered in any report");
+	is_int(cov_parse_cobertura(
+		   &p,
+		   cov_test_fixture("cobertura", "diff_cover-coverage2.xml"),
+		   &err),
+	       0, "coverage2 into the same model");
+	is_count(m, COV_LINES, 6, 10, "merged: covered in any report");
 	ok(f && cov_file_line(f, 2, &hits) && hits == 1,
 	   "line 2, covered only in coverage2, is covered");
 	ok(f && cov_file_line(f, 4, &hits) && hits == 0,
@@ -158,16 +112,10 @@ static void test_diff_cover(void)
 
 static void run_tests(void)
 {
-	const char *t = getenv("DA_TOP");
-	struct da_err err = DA_ERR_INIT;
-
-	if (da_buf_addf(&top, "%s/../shared/fixtures", t && *t ? t : ".") < 0)
-		skip_all("fixture path too long");
-	if (da_fs_exists(da_buf_str(&top), &err) != 1)
-		skip_all("no ../shared/fixtures beside the project");
+	cov_test_fixtures();
 	test_coverlet();
 	test_branch();
 	test_istanbul();
 	test_diff_cover();
-	da_buf_release(&top);
+	cov_test_fixtures_done();
 }

@@ -1,84 +1,24 @@
 #include "test.h"
-#include "actions/coverage-gate/model.h"
-#include "common/buf.h"
-#include "common/error.h"
-#include "common/fs.h"
-
-static struct da_buf dir = DA_BUF_INIT(0);
+#include "cov-test.h"
 
 #define HEAD                                                                   \
 	"<?xml version=\"1.0\" ?>\n"                                           \
 	"<!DOCTYPE coverage SYSTEM "                                           \
 	"'http://cobertura.sourceforge.net/xml/coverage-04.dtd'>\n"
 
-/* Writes text to a file of the test directory; returns its path. */
-static const char *put(const char *name, const char *text, size_t len)
-{
-	static struct da_buf path = DA_BUF_INIT(0);
-	struct da_err err = DA_ERR_INIT;
-
-	da_buf_reset(&path);
-	if (da_fs_path_join(da_buf_str(&dir), name, &path, &err) < 0 ||
-	    da_fs_write_atomic(da_buf_str(&path), text, len, 0644, &err) < 0) {
-		diag("%s", err.msg);
-		ok(0, "write a test report");
-	}
-	return da_buf_str(&path);
-}
-
 static int parse_map(struct cov_model *m, cov_path_fn map, void *ctx,
 		     const char *text, struct da_err *err)
 {
 	struct cov_parse p = {m, map, ctx};
 
-	da_err_clear(err);
-	return cov_parse_cobertura(&p, put("coverage.xml", text, strlen(text)),
-				   err);
+	return cov_test_parse(cov_parse_cobertura, &p, "coverage.xml", text,
+			      err);
 }
 
 static int parse(struct cov_model *m, const char *text, struct da_err *err)
 {
 	return parse_map(m, NULL, NULL, text, err);
 }
-
-static struct cov_model *fresh(void)
-{
-	struct cov_model *m = NULL;
-	struct da_err err = DA_ERR_INIT;
-
-	if (cov_model_new(&m, &err) < 0) {
-		diag("%s", err.msg);
-		skip_all("cannot make a model");
-	}
-	return m;
-}
-
-static struct cov_file *file_of(struct cov_model *m, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < cov_model_files(m); i++)
-		if (!strcmp(cov_file_path(cov_model_file(m, i)), path))
-			return cov_model_file(m, i);
-	return NULL;
-}
-
-static uint64_t hits_of(struct cov_model *m, const char *path, uint32_t line)
-{
-	struct cov_file *f = file_of(m, path);
-	uint64_t h = 999999;
-
-	if (!f || !cov_file_line(f, line, &h))
-		return 999999;
-	return h;
-}
-
-#define is_count(k, c, t, name)                                                \
-	do {                                                                   \
-		struct cov_count k_ = (k);                                     \
-		is_int(k_.covered, (c), name " (covered)");                    \
-		is_int(k_.total, (t), name " (total)");                        \
-	} while (0)
 
 static const char basic[] =
     HEAD "<coverage lines-valid=\"6\" lines-covered=\"5\" line-rate=\"0.83\" "
@@ -116,42 +56,39 @@ static const char basic[] =
 static void test_basic(void)
 {
 	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct cov_file *a;
 
 	is_int(parse(m, basic, &err), 0, "a basic report parses");
 	if (err.e)
 		diag("%s", err.msg);
 	is_int(cov_model_files(m), 2, "two files");
-	a = file_of(m, "src/a.py");
+	a = cov_test_file(m, "src/a.py");
 	ok(a != NULL, "a relative filename is kept as written");
-	ok(file_of(m, "D:\\src\\b.cs") != NULL,
+	ok(cov_test_file(m, "D:\\src\\b.cs") != NULL,
 	   "a Windows filename is kept as written");
-	is_count(cov_model_total(m, COV_LINES), 5, 6, "lines from <line>");
-	is_count(cov_model_total(m, COV_BRANCHES), 3, 4,
-		 "branches from condition-coverage");
+	is_count(m, COV_LINES, 5, 6, "lines from <line>");
+	is_count(m, COV_BRANCHES, 3, 4, "branches from condition-coverage");
 	if (a) {
-		is_count(cov_file_total(a, COV_LINES), 2, 3, "a.py lines");
-		is_count(cov_file_total(a, COV_BRANCHES), 1, 2,
-			 "a.py branches");
+		is_file_count(a, COV_LINES, 2, 3, "a.py lines");
+		is_file_count(a, COV_BRANCHES, 1, 2, "a.py branches");
 	}
-	is_int(hits_of(m, "src/a.py", 1), 2,
+	is_int(cov_test_hits(m, "src/a.py", 1), 2,
 	       "method/lines are not counted on top of class/lines");
-	is_int(hits_of(m, "src/a.py", 99), 999999,
+	is_int(cov_test_hits(m, "src/a.py", 99), COV_TEST_NO_RECORD,
 	       "a line only under methods is no record");
-	is_int(hits_of(m, "D:\\src\\b.cs", 7), 4294967296000ULL,
+	is_int(cov_test_hits(m, "D:\\src\\b.cs", 7), 4294967296000ULL,
 	       "hits beyond 32 bits are kept");
 	is_int(cov_model_mismatches(m), 0,
 	       "a root that agrees with the lines gives no mismatch");
-	is_count(cov_model_total(m, COV_FUNCTIONS), 0, 0,
-		 "no functions from Cobertura");
+	is_count(m, COV_FUNCTIONS, 0, 0, "no functions from Cobertura");
 	cov_model_free(m);
 }
 
 static void test_dedupe(void)
 {
 	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_buf big = DA_BUF_INIT(0);
 	struct cov_file *f;
 	int i, c, r = 0;
@@ -175,20 +112,20 @@ static void test_dedupe(void)
 			  "</classes></package></packages></coverage>",
 		     &err),
 	       0, "one file in several classes");
-	is_int(hits_of(m, "x.cs", 1), 5,
+	is_int(cov_test_hits(m, "x.cs", 1), 5,
 	       "a line repeated in one report keeps its highest hits");
-	f = file_of(m, "x.cs");
+	f = cov_test_file(m, "x.cs");
 	if (f) {
-		is_count(cov_file_total(f, COV_LINES), 2, 3,
-			 "x.cs lines counted once each");
-		is_count(cov_file_total(f, COV_BRANCHES), 2, 2,
-			 "x.cs branches: the wider figure of the two");
+		is_file_count(f, COV_LINES, 2, 3,
+			      "x.cs lines counted once each");
+		is_file_count(f, COV_BRANCHES, 2, 2,
+			      "x.cs branches: the wider figure of the two");
 	}
-	is_count(cov_model_total(m, COV_LINES), 2, 4, "lines of both files");
+	is_count(m, COV_LINES, 2, 4, "lines of both files");
 
 	/* The same file under many classes: the table compacts. */
 	cov_model_free(m);
-	m = fresh();
+	m = cov_test_model();
 	r |= da_buf_adds(&big, HEAD "<coverage><packages><package><classes>");
 	for (c = 0; c < 4; c++) {
 		r |= da_buf_adds(&big, "<class filename=\"big.c\"><lines>");
@@ -204,10 +141,9 @@ static void test_dedupe(void)
 	       "20000 line records of one file");
 	if (err.e)
 		diag("%s", err.msg);
-	is_count(cov_model_total(m, COV_LINES), 2500, 5000,
-		 "folded to 5000 distinct lines");
-	is_int(hits_of(m, "big.c", 4999), 3, "the highest hits of four");
-	is_int(hits_of(m, "big.c", 5000), 0, "never hit stays 0");
+	is_count(m, COV_LINES, 2500, 5000, "folded to 5000 distinct lines");
+	is_int(cov_test_hits(m, "big.c", 4999), 3, "the highest hits of four");
+	is_int(cov_test_hits(m, "big.c", 5000), 0, "never hit stays 0");
 	da_buf_release(&big);
 	cov_model_free(m);
 }
@@ -215,7 +151,7 @@ static void test_dedupe(void)
 static void test_summary(void)
 {
 	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 
 	is_int(parse(m,
 		     HEAD "<coverage lines-valid=\"40\" lines-covered=\"30\" "
@@ -224,13 +160,12 @@ static void test_summary(void)
 			  "<packages/></coverage>",
 		     &err),
 	       0, "a root without lines and NaN branches");
-	is_count(cov_model_total(m, COV_LINES), 30, 40,
+	is_count(m, COV_LINES, 30, 40,
 		 "root attributes are the fallback without lines");
-	is_count(cov_model_total(m, COV_BRANCHES), 0, 0,
-		 "NaN branch figures are left out");
+	is_count(m, COV_BRANCHES, 0, 0, "NaN branch figures are left out");
 	cov_model_free(m);
 
-	m = fresh();
+	m = cov_test_model();
 	is_int(parse(m,
 		     HEAD "<coverage lines-valid=\"6\" lines-covered=\"6\" "
 			  "line-rate=\"1\"><packages><package><classes>"
@@ -241,15 +176,14 @@ static void test_summary(void)
 			  "</coverage>",
 		     &err),
 	       0, "a root that contradicts its lines");
-	is_count(cov_model_total(m, COV_LINES), 1, 2,
-		 "the lines win over the root");
+	is_count(m, COV_LINES, 1, 2, "the lines win over the root");
 	is_int(cov_model_mismatches(m), 1, "the contradiction is noted");
 	if (cov_model_mismatches(m))
 		has_str(cov_model_mismatch(m, 0), "6/6",
 			"the note quotes the root figure");
 	cov_model_free(m);
 
-	m = fresh();
+	m = cov_test_model();
 	is_int(parse(m,
 		     HEAD "<coverage line-rate=\"0.9\" version=\"1.9\">"
 			  "<packages><package><classes>"
@@ -259,8 +193,8 @@ static void test_summary(void)
 			  "</coverage>",
 		     &err),
 	       0, "Cobertura 1.9: no lines-valid, branch without figures");
-	is_count(cov_model_total(m, COV_LINES), 1, 1, "its line counts");
-	is_count(cov_model_total(m, COV_BRANCHES), 0, 0,
+	is_count(m, COV_LINES, 1, 1, "its line counts");
+	is_count(m, COV_BRANCHES, 0, 0,
 		 "a branch line without condition-coverage gives none");
 	is_int(cov_model_mismatches(m), 0, "nothing to compare");
 	is_int(parse(m,
@@ -309,18 +243,18 @@ static void test_map(void)
 		 "<line number=\"1\" hits=\"0\"/></lines></class>"
 		 "</classes></package></packages></coverage>";
 	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct map_ctx c = {0, 0, 0};
 
 	is_int(parse_map(m, prefix_map, &c, two, &err), 0,
 	       "a report through a path map");
 	is_int(c.calls, 2, "the map is called for every path");
-	ok(file_of(m, "repo/a.py") && file_of(m, "repo/b.py"),
+	ok(cov_test_file(m, "repo/a.py") && cov_test_file(m, "repo/b.py"),
 	   "the model keeps the mapped paths");
-	ok(!file_of(m, "a.py"), "and not the paths as written");
+	ok(!cov_test_file(m, "a.py"), "and not the paths as written");
 	cov_model_free(m);
 
-	m = fresh();
+	m = cov_test_model();
 	c.fail = 1;
 	is_int(parse_map(m, prefix_map, &c, two, &err), -DA_EINVAL,
 	       "a failing map stops the parse");
@@ -354,14 +288,13 @@ static void test_merge(void)
 		 "</lines></class></classes></package></packages>"
 		 "</coverage>";
 	struct da_err err = DA_ERR_INIT;
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 
 	is_int(parse(m, r1, &err), 0, "first report");
 	is_int(parse(m, r2, &err), 0, "second report into the same model");
-	is_count(cov_model_total(m, COV_LINES), 3, 3,
-		 "a line covered in any report is covered");
-	is_int(hits_of(m, "t.c", 3), 3, "hits of two reports add up");
-	is_count(cov_model_total(m, COV_BRANCHES), 1, 2,
+	is_count(m, COV_LINES, 3, 3, "a line covered in any report is covered");
+	is_int(cov_test_hits(m, "t.c", 3), 3, "hits of two reports add up");
+	is_count(m, COV_BRANCHES, 1, 2,
 		 "branch counts of one line merge by line");
 	cov_model_free(m);
 }
@@ -435,11 +368,11 @@ static void test_bad(void)
 	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
 		const struct bad_case *b = &bad_cases[i];
 		struct da_err err = DA_ERR_INIT;
-		struct cov_model *m = fresh();
+		struct cov_model *m = cov_test_model();
 		const char *path;
 		int r;
 
-		path = put("bad.xml", b->xml, strlen(b->xml));
+		path = cov_test_puts("bad.xml", b->xml);
 		{
 			struct cov_parse p = {m, NULL, NULL};
 
@@ -455,7 +388,7 @@ static void test_bad(void)
 	}
 	{
 		struct da_err err = DA_ERR_INIT;
-		struct cov_model *m = fresh();
+		struct cov_model *m = cov_test_model();
 		struct cov_parse p = {m, NULL, NULL};
 
 		is_int(cov_parse_cobertura(&p, "no-such-report.xml", &err),
@@ -467,19 +400,12 @@ static void test_bad(void)
 
 static void run_tests(void)
 {
-	struct da_err err = DA_ERR_INIT;
-
-	if (da_fs_mkdtemp("test-cov-cobertura", &dir, &err) < 0) {
-		diag("%s", err.msg);
-		skip_all("cannot make a temporary directory");
-	}
+	cov_test_dir_make("test-cov-cobertura");
 	test_basic();
 	test_dedupe();
 	test_summary();
 	test_map();
 	test_merge();
 	test_bad();
-	if (da_fs_remove_tree(da_buf_str(&dir), &err) < 0)
-		diag("%s", err.msg);
-	da_buf_release(&dir);
+	cov_test_dir_remove();
 }

@@ -1,32 +1,10 @@
 #include "test.h"
-#include "actions/coverage-gate/model.h"
-#include "common/buf.h"
-
-#include <stdint.h>
-#include <stdio.h>
-
-static int parse(struct cov_model **m, const char *text, size_t len,
-		 struct da_err *err)
-{
-	struct cov_parse p = {NULL, NULL, NULL};
-	FILE *in;
-	int r;
-
-	da_err_clear(err);
-	if (!*m && cov_model_new(m, err) < 0)
-		return -99;
-	p.model = *m;
-	in = fmemopen((void *)text, len, "r");
-	if (!in)
-		return -98;
-	r = cov_parse_go_stream(&p, in, "c.out", err);
-	fclose(in);
-	return r;
-}
+#include "cov-test.h"
 
 static int parse_str(struct cov_model **m, const char *text, struct da_err *err)
 {
-	return parse(m, text, strlen(text), err);
+	return cov_test_stream(cov_parse_go_stream, m, "c.out", text,
+			       strlen(text), err);
 }
 
 static void test_blocks(void)
@@ -34,7 +12,6 @@ static void test_blocks(void)
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
 	struct cov_file *f;
-	struct cov_count c;
 	uint64_t hits = 0;
 	uint32_t unc[8];
 
@@ -54,15 +31,13 @@ static void test_blocks(void)
 	is_str(cov_file_path(cov_model_file(m, 0)), "C:\\src\\b.go",
 	       "a path with ':' splits at the last colon");
 	f = cov_model_file(m, 1);
-	c = cov_file_total(f, COV_STATEMENTS);
-	ok(c.covered == 2 && c.total == 5,
-	   "duplicate block merged: statements 2/5");
+	is_file_count(f, COV_STATEMENTS, 2, 5,
+		      "duplicate block merged: statements 2/5");
 	ok(cov_file_line(f, 3, &hits) && hits == 5, "line 3 count 4+1");
 	ok(cov_file_line(f, 5, &hits) && hits == 5,
 	   "a shared line takes the larger count");
 	ok(cov_file_line(f, 6, &hits) && hits == 0, "line 6 unhit");
-	c = cov_file_total(f, COV_LINES);
-	ok(c.covered == 3 && c.total == 5, "lines 3/5");
+	is_file_count(f, COV_LINES, 3, 5, "lines 3/5");
 	is_int(cov_file_uncovered(f, unc, 8), 2, "two uncovered lines");
 	ok(unc[0] == 6 && unc[1] == 7, "lines 6 and 7");
 
@@ -72,8 +47,7 @@ static void test_blocks(void)
 			 "example.com/m/a.go:5.2,7.3 3 2\n",
 			 &err),
 	       0, "atomic mixes with count");
-	c = cov_file_total(f, COV_STATEMENTS);
-	ok(c.covered == 5 && c.total == 5, "statements 5/5 after merge");
+	is_file_count(f, COV_STATEMENTS, 5, 5, "statements 5/5 after merge");
 	ok(cov_file_line(f, 5, &hits) && hits == 7,
 	   "reports sum per line (5 + 2)");
 	is_int(parse_str(&m, "mode: set\nx.go:1.1,1.2 1 1\n", &err), -DA_EINVAL,
@@ -91,7 +65,6 @@ static void test_set_mode(void)
 {
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
-	struct cov_count c;
 	uint64_t hits = 0;
 
 	is_int(parse_str(&m,
@@ -102,14 +75,12 @@ static void test_set_mode(void)
 			 "p/a.go:3.1,3.9 1 0\n",
 			 &err),
 	       0, "set profile with duplicates");
-	c = cov_model_total(m, COV_STATEMENTS);
-	ok(c.covered == 2 && c.total == 3, "set mode ORs: 2/3, not 4/6");
+	is_count(m, COV_STATEMENTS, 2, 3, "set mode ORs: 2/3, not 4/6");
 	ok(cov_file_line(cov_model_file(m, 0), 1, &hits) && hits == 1,
 	   "set mode line hit once");
 	is_int(parse_str(&m, "mode: set\np/a.go:3.1,3.9 1 1\n", &err), 0,
 	       "a second set report");
-	c = cov_model_total(m, COV_STATEMENTS);
-	ok(c.covered == 3 && c.total == 3, "covered in either report");
+	is_count(m, COV_STATEMENTS, 3, 3, "covered in either report");
 	cov_model_free(m);
 }
 
@@ -156,7 +127,8 @@ static void test_errors(void)
 		cov_model_free(m);
 		m = NULL;
 	}
-	is_int(parse(&m, "mode: set\np/a.go:1.1,2.1 2 1\0\n", 30, &err),
+	is_int(cov_test_stream(cov_parse_go_stream, &m, "c.out",
+			       "mode: set\np/a.go:1.1,2.1 2 1\0\n", 30, &err),
 	       -DA_EINVAL, "binary data refused");
 	has_str(err.msg, "line 2: binary data", "binary data message");
 	cov_model_free(m);

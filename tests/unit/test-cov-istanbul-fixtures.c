@@ -4,55 +4,30 @@
  * statements 33/43, functions 2/6, branches 0/0; recomputing from its
  * coverage-final.json gives the same counts.
  */
-#include <stdlib.h>
-
 #include "test.h"
-#include "actions/coverage-gate/model.h"
-#include "common/buf.h"
-#include "common/error.h"
-#include "common/fs.h"
+#include "cov-test.h"
 
-#define is_count(m, metric, c, t, name)                                        \
-	do {                                                                   \
-		struct cov_count k_ = cov_model_total((m), (metric));          \
-		is_int(k_.covered, (c), name " (covered)");                    \
-		is_int(k_.total, (t), name " (total)");                        \
-	} while (0)
-
-#define BASE                                                                   \
-	"%s/../shared/fixtures/coverage/istanbul/"                             \
-	"jest-coverage-comment-coverage-"
-
-static struct cov_model *fresh(void)
-{
-	struct cov_model *m = NULL;
-	struct da_err err = DA_ERR_INIT;
-
-	if (cov_model_new(&m, &err) < 0)
-		skip_all("cannot make a model");
-	return m;
-}
+#define BASE "jest-coverage-comment-coverage-"
 
 static void run_tests(void)
 {
 	struct da_buf final = DA_BUF_INIT(0), summ = DA_BUF_INIT(0);
 	struct da_err err = DA_ERR_INIT;
-	const char *top = getenv("DA_TOP");
 	struct cov_model *m;
 	struct cov_parse p = {NULL, NULL, NULL};
 	struct cov_file *f = NULL;
 	uint64_t hits = 0;
 	size_t i;
 
-	top = top && *top ? top : ".";
-	if (da_buf_addf(&final, BASE "final.json", top) < 0 ||
-	    da_buf_addf(&summ, BASE "summary.json", top) < 0)
+	cov_test_fixtures();
+	if (da_buf_adds(&final,
+			cov_test_fixture("istanbul", BASE "final.json")) < 0 ||
+	    da_buf_adds(&summ,
+			cov_test_fixture("istanbul", BASE "summary.json")) < 0)
 		skip_all("path too long");
-	if (da_fs_exists(da_buf_str(&final), &err) != 1)
-		skip_all("no ../shared/fixtures beside the project");
 
 	/* coverage-final.json: every figure recomputed from the records. */
-	p.model = m = fresh();
+	p.model = m = cov_test_model();
 	is_int(cov_parse_istanbul(&p, da_buf_str(&final), &err), 0,
 	       "coverage-final.json parses");
 	if (err.msg[0])
@@ -68,10 +43,9 @@ static void run_tests(void)
 			f = cov_model_file(m, i);
 	ok(f != NULL, "controller.js is there under its absolute path");
 	if (f) {
-		struct cov_count l = cov_file_total(f, COV_LINES);
-
-		ok(l.covered == 7 && l.total == 11,
-		   "controller.js lines 7/11, as its summary entry says");
+		is_file_count(
+		    f, COV_LINES, 7, 11,
+		    "controller.js lines 7/11, as its summary entry says");
 		ok(cov_file_line(f, 1, &hits) && hits > 0,
 		   "controller.js line 1 ran");
 	}
@@ -86,7 +60,7 @@ static void run_tests(void)
 	cov_model_free(m);
 
 	/* coverage-summary.json alone: the same figures, as the summary. */
-	p.model = m = fresh();
+	p.model = m = cov_test_model();
 	is_int(cov_parse_istanbul_summary(&p, da_buf_str(&summ), &err), 0,
 	       "coverage-summary.json parses");
 	if (err.msg[0])
@@ -99,7 +73,7 @@ static void run_tests(void)
 	cov_model_free(m);
 
 	/* The final report is not a summary, nor the other way round. */
-	p.model = m = fresh();
+	p.model = m = cov_test_model();
 	is_int(cov_parse_istanbul_summary(&p, da_buf_str(&final), &err),
 	       -DA_EINVAL, "coverage-final.json is not a summary");
 	has_str(err.msg, "no 'total' object", "and the message says why");
@@ -110,4 +84,5 @@ static void run_tests(void)
 
 	da_buf_release(&final);
 	da_buf_release(&summ);
+	cov_test_fixtures_done();
 }

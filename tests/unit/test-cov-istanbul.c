@@ -1,62 +1,21 @@
 #include "test.h"
-#include "actions/coverage-gate/model.h"
-#include "common/buf.h"
-#include "common/error.h"
-#include "common/fs.h"
-
-static struct da_buf dir = DA_BUF_INIT(0);
-static struct da_buf path = DA_BUF_INIT(0);
-
-/* Writes text to a file of the test directory; returns its path. */
-static const char *put(const char *name, const char *text)
-{
-	struct da_err err = DA_ERR_INIT;
-
-	da_buf_reset(&path);
-	if (da_fs_path_join(da_buf_str(&dir), name, &path, &err) < 0 ||
-	    da_fs_write_atomic(da_buf_str(&path), text, strlen(text), 0644,
-			       &err) < 0) {
-		diag("%s", err.msg);
-		ok(0, "write a test report");
-	}
-	return da_buf_str(&path);
-}
-
-static struct cov_model *fresh(void)
-{
-	struct cov_model *m = NULL;
-	struct da_err err = DA_ERR_INIT;
-
-	if (cov_model_new(&m, &err) < 0) {
-		diag("%s", err.msg);
-		skip_all("cannot make a model");
-	}
-	return m;
-}
+#include "cov-test.h"
 
 static int final(struct cov_model *m, const char *text, struct da_err *err)
 {
 	struct cov_parse p = {m, NULL, NULL};
 
-	da_err_clear(err);
-	return cov_parse_istanbul(&p, put("coverage-final.json", text), err);
+	return cov_test_parse(cov_parse_istanbul, &p, "coverage-final.json",
+			      text, err);
 }
 
 static int summary(struct cov_model *m, const char *text, struct da_err *err)
 {
 	struct cov_parse p = {m, NULL, NULL};
 
-	da_err_clear(err);
-	return cov_parse_istanbul_summary(
-	    &p, put("coverage-summary.json", text), err);
+	return cov_test_parse(cov_parse_istanbul_summary, &p,
+			      "coverage-summary.json", text, err);
 }
-
-#define is_count(m, metric, c, t, name)                                        \
-	do {                                                                   \
-		struct cov_count k_ = cov_model_total((m), (metric));          \
-		is_int(k_.covered, (c), name " (covered)");                    \
-		is_int(k_.total, (t), name " (total)");                        \
-	} while (0)
 
 #define LOC(l1, c1, l2, c2)                                                    \
 	"{\"start\":{\"line\":" #l1 ",\"column\":" #c1 "},"                    \
@@ -98,7 +57,7 @@ static const char small[] =
 
 static void test_final(void)
 {
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
 	struct cov_file *f;
 	uint64_t hits = 0;
@@ -151,7 +110,7 @@ static int strip(void *ctx, const char *report_path, struct da_buf *out,
 
 static void test_paths(void)
 {
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
 	struct cov_parse p = {m, strip, (void *)"/repo/"};
 	int r;
@@ -174,20 +133,20 @@ static void test_paths(void)
 	is_count(m, COV_LINES, 1, 1, "only k.js has lines");
 	cov_model_free(m);
 
-	m = fresh();
+	m = cov_test_model();
 	p.model = m;
-	r = cov_parse_istanbul(&p, put("m.json", small), &err);
+	r = cov_parse_istanbul(&p, cov_test_puts("m.json", small), &err);
 	is_int(r, 0, "with a path map");
 	is_str(cov_model_files(m) ? cov_file_path(cov_model_file(m, 0)) : NULL,
 	       "src/a.js", "the map strips the workspace");
 	p.map_ctx = (void *)"/elsewhere/";
-	r = cov_parse_istanbul(&p, put("m.json", small), &err);
+	r = cov_parse_istanbul(&p, cov_test_puts("m.json", small), &err);
 	is_int(r, -DA_EINVAL, "a map failure stops the parse");
 	has_str(err.msg, "m.json': '/repo/src/a.js' is outside",
 		"with the report's name and the map's reason");
 	cov_model_free(m);
 
-	m = fresh();
+	m = cov_test_model();
 	is_int(final(m, "{}", &err), 0, "an empty object is a report");
 	is_int(cov_model_files(m), 0, "of no files");
 	cov_model_free(m);
@@ -196,7 +155,7 @@ static void test_paths(void)
 static void bad_case(int summ, const char *text, const char *msg,
 		     const char *name)
 {
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
 	char title[256];
 	int r;
@@ -302,7 +261,7 @@ static void test_bad(void)
 		 "'total.lines' needs", "a negative total");
 	{
 		struct da_err err = DA_ERR_INIT;
-		struct cov_parse p = {fresh(), NULL, NULL};
+		struct cov_parse p = {cov_test_model(), NULL, NULL};
 
 		is_int(cov_parse_istanbul(&p, "no/such/final.json", &err),
 		       -DA_ENOENT, "a missing report");
@@ -313,7 +272,7 @@ static void test_bad(void)
 
 static void test_summary(void)
 {
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
 
 	is_int(summary(m,
@@ -340,7 +299,7 @@ static void test_summary(void)
 	cov_model_free(m);
 
 	/* A summary next to the final report of the same run. */
-	m = fresh();
+	m = cov_test_model();
 	is_int(final(m, small, &err), 0, "final first");
 	is_int(summary(m,
 		       "{\"total\":{\"lines\":{\"total\":3,\"covered\":2},"
@@ -355,18 +314,10 @@ static void test_summary(void)
 
 static void run_tests(void)
 {
-	struct da_err err = DA_ERR_INIT;
-
-	if (da_fs_mkdtemp("test-cov-istanbul", &dir, &err) < 0) {
-		diag("%s", err.msg);
-		skip_all("cannot make a temporary directory");
-	}
+	cov_test_dir_make("test-cov-istanbul");
 	test_final();
 	test_paths();
 	test_bad();
 	test_summary();
-	if (da_fs_remove_tree(da_buf_str(&dir), &err) < 0)
-		diag("%s", err.msg);
-	da_buf_release(&dir);
-	da_buf_release(&path);
+	cov_test_dir_remove();
 }

@@ -1,59 +1,18 @@
 #include "test.h"
-#include "actions/coverage-gate/model.h"
-#include "common/buf.h"
-#include "common/error.h"
-#include "common/fs.h"
-
-static struct da_buf dir = DA_BUF_INIT(0);
-static struct da_buf path = DA_BUF_INIT(0);
+#include "cov-test.h"
 
 #define HEAD                                                                   \
 	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"        \
 	"<!DOCTYPE report PUBLIC \"-//JACOCO//DTD Report 1.1//EN\" "           \
 	"\"report.dtd\">\n"
 
-/* Writes text to a file of the test directory; returns its path. */
-static const char *put(const char *name, const char *text)
-{
-	struct da_err err = DA_ERR_INIT;
-
-	da_buf_reset(&path);
-	if (da_fs_path_join(da_buf_str(&dir), name, &path, &err) < 0 ||
-	    da_fs_write_atomic(da_buf_str(&path), text, strlen(text), 0644,
-			       &err) < 0) {
-		diag("%s", err.msg);
-		ok(0, "write a test report");
-	}
-	return da_buf_str(&path);
-}
-
 /* Parses text as a JaCoCo report into model (a new one if NULL). */
 static int parse(struct cov_model *model, const char *text, struct da_err *err)
 {
 	struct cov_parse p = {model, NULL, NULL};
 
-	da_err_clear(err);
-	return cov_parse_jacoco(&p, put("jacoco.xml", text), err);
+	return cov_test_parse(cov_parse_jacoco, &p, "jacoco.xml", text, err);
 }
-
-static struct cov_model *fresh(void)
-{
-	struct cov_model *m = NULL;
-	struct da_err err = DA_ERR_INIT;
-
-	if (cov_model_new(&m, &err) < 0) {
-		diag("%s", err.msg);
-		skip_all("cannot make a model");
-	}
-	return m;
-}
-
-#define is_count(m, metric, c, t, name)                                        \
-	do {                                                                   \
-		struct cov_count k_ = cov_model_total((m), (metric));          \
-		is_int(k_.covered, (c), name " (covered)");                    \
-		is_int(k_.total, (t), name " (total)");                        \
-	} while (0)
 
 static const char basic[] =
     HEAD "<report name=\"demo\">\n"
@@ -98,7 +57,7 @@ static const char basic[] =
 
 static void test_basic(void)
 {
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
 	struct cov_file *f;
 	uint32_t lines[8];
@@ -132,7 +91,7 @@ static void test_basic(void)
 
 static void test_layout(void)
 {
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
 
 	is_int(parse(m,
@@ -148,7 +107,7 @@ static void test_layout(void)
 	cov_model_free(m);
 
 	/* Multi-module: groups hold the packages, counters per group. */
-	m = fresh();
+	m = cov_test_model();
 	is_int(parse(m,
 		     HEAD
 		     "<report name=\"all\">"
@@ -180,7 +139,7 @@ static void test_layout(void)
 	cov_model_free(m);
 
 	/* Root counters cover the groups: never counted twice. */
-	m = fresh();
+	m = cov_test_model();
 	is_int(parse(m,
 		     "<report name=\"r\"><group name=\"g\">"
 		     "<counter type=\"METHOD\" missed=\"1\" covered=\"1\"/>"
@@ -194,7 +153,7 @@ static void test_layout(void)
 	cov_model_free(m);
 
 	/* Unknown elements are skipped with all they hold. */
-	m = fresh();
+	m = cov_test_model();
 	is_int(parse(m,
 		     "<report name=\"r\"><extra><line nr=\"x\"/></extra>"
 		     "<package name=\"p\"><sourcefile name=\"S.java\">"
@@ -205,7 +164,7 @@ static void test_layout(void)
 	is_count(m, COV_BRANCHES, 3, 6, "all branches of a line");
 	cov_model_free(m);
 
-	m = fresh();
+	m = cov_test_model();
 	is_int(parse(m,
 		     "<report name=\"r\"><package name=\"p\">"
 		     "<sourcefile name=\"S.java\">"
@@ -219,7 +178,7 @@ static void test_layout(void)
 
 static void test_merge(void)
 {
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
 	const char *a = "<report name=\"a\"><package name=\"p\">"
 			"<sourcefile name=\"S.java\">"
@@ -255,34 +214,36 @@ static int add_root(void *ctx, const char *report_path, struct da_buf *out,
 
 static void test_map(void)
 {
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
 	struct cov_parse p = {m, add_root, (void *)"src/main/java"};
 	int r;
 
-	r = cov_parse_jacoco(&p,
-			     put("map.xml",
-				 "<report name=\"r\"><package name=\"com/x\">"
-				 "<class name=\"com/x/Y\" "
-				 "sourcefilename=\"Y.java\">"
-				 "<method name=\"f\" desc=\"()V\" line=\"4\">"
-				 "<counter type=\"METHOD\" missed=\"0\" "
-				 "covered=\"1\"/></method></class>"
-				 "<sourcefile name=\"Y.java\">"
-				 "<line nr=\"4\" ci=\"1\"/></sourcefile>"
-				 "</package></report>"),
-			     &err);
+	r = cov_parse_jacoco(
+	    &p,
+	    cov_test_puts("map.xml",
+			  "<report name=\"r\"><package name=\"com/x\">"
+			  "<class name=\"com/x/Y\" "
+			  "sourcefilename=\"Y.java\">"
+			  "<method name=\"f\" desc=\"()V\" line=\"4\">"
+			  "<counter type=\"METHOD\" missed=\"0\" "
+			  "covered=\"1\"/></method></class>"
+			  "<sourcefile name=\"Y.java\">"
+			  "<line nr=\"4\" ci=\"1\"/></sourcefile>"
+			  "</package></report>"),
+	    &err);
 	is_int(r, 0, "a report with a path map");
 	is_int(cov_model_files(m), 1, "class and sourcefile share the file");
 	is_str(cov_model_files(m) ? cov_file_path(cov_model_file(m, 0)) : NULL,
 	       "src/main/java/com/x/Y.java", "the map gives the path");
 	is_count(m, COV_FUNCTIONS, 1, 1, "the method is in the mapped file");
-	r = cov_parse_jacoco(&p,
-			     put("map2.xml",
-				 "<report name=\"r\"><package name=\"bad\">\n"
-				 "<sourcefile name=\"Bad.java\"/>"
-				 "</package></report>"),
-			     &err);
+	r = cov_parse_jacoco(
+	    &p,
+	    cov_test_puts("map2.xml",
+			  "<report name=\"r\"><package name=\"bad\">\n"
+			  "<sourcefile name=\"Bad.java\"/>"
+			  "</package></report>"),
+	    &err);
 	is_int(r, -DA_EINVAL, "a map failure stops the parse");
 	has_str(err.msg, "no rule for 'bad/Bad.java'", "with its message");
 	has_str(err.msg, "map2.xml': line 2 column", "and the place");
@@ -292,7 +253,7 @@ static void test_map(void)
 static void bad_case(const char *text, int want, const char *msg,
 		     const char *name)
 {
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
 	char title[256];
 
@@ -374,7 +335,7 @@ static void test_bad(void)
 		 -DA_EINVAL, "jacoco.xml", "an external entity is not loaded");
 	{
 		struct da_err err = DA_ERR_INIT;
-		struct cov_parse p = {fresh(), NULL, NULL};
+		struct cov_parse p = {cov_test_model(), NULL, NULL};
 
 		is_int(cov_parse_jacoco(&p, "no/such/jacoco.xml", &err),
 		       -DA_ENOENT, "a missing report");
@@ -385,7 +346,7 @@ static void test_bad(void)
 
 static void test_dtd_not_fetched(void)
 {
-	struct cov_model *m = fresh();
+	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
 
 	/* A DTD that could be fetched, if anything ever tried. */
@@ -401,20 +362,12 @@ static void test_dtd_not_fetched(void)
 
 static void run_tests(void)
 {
-	struct da_err err = DA_ERR_INIT;
-
-	if (da_fs_mkdtemp("test-cov-jacoco", &dir, &err) < 0) {
-		diag("%s", err.msg);
-		skip_all("cannot make a temporary directory");
-	}
+	cov_test_dir_make("test-cov-jacoco");
 	test_basic();
 	test_layout();
 	test_merge();
 	test_map();
 	test_bad();
 	test_dtd_not_fetched();
-	if (da_fs_remove_tree(da_buf_str(&dir), &err) < 0)
-		diag("%s", err.msg);
-	da_buf_release(&dir);
-	da_buf_release(&path);
+	cov_test_dir_remove();
 }

@@ -3,35 +3,21 @@
  * (very_good_coverage, diff_cover).
  */
 #include "test.h"
-#include "actions/coverage-gate/model.h"
-#include "common/buf.h"
-
-#include <stdint.h>
-#include <sys/stat.h>
-
-static struct da_buf dir = DA_BUF_INIT(4096);
+#include "cov-test.h"
 
 static const char *fixture(const char *name)
 {
-	static struct da_buf path = DA_BUF_INIT(8192);
-
-	da_buf_reset(&path);
-	if (da_buf_addf(&path, "%s/coverage/lcov/%s", da_buf_str(&dir), name) <
-	    0)
-		return "";
-	return da_buf_str(&path);
+	return cov_test_fixture("lcov", name);
 }
 
 /* Parses one fixture into a new model through format detection. */
 static struct cov_model *load(const char *name, int *ret, struct da_err *err)
 {
-	struct cov_model *m = NULL;
+	struct cov_model *m = cov_test_model();
 	struct cov_parse p = {NULL, NULL, NULL};
 	enum cov_format f = COV_FORMAT_UNKNOWN;
 
 	da_err_clear(err);
-	if (cov_model_new(&m, err) < 0)
-		return NULL;
 	p.model = m;
 	*ret = cov_parse_any(&p, fixture(name), &f, err);
 	if (*ret == 0 && f != COV_FORMAT_LCOV)
@@ -44,7 +30,6 @@ static void check(const char *name, enum cov_metric metric, uint64_t covered,
 {
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m;
-	struct cov_count c;
 	char what[256];
 	int r = 0;
 
@@ -53,14 +38,10 @@ static void check(const char *name, enum cov_metric metric, uint64_t covered,
 	is_int(r, 0, what);
 	if (r < 0)
 		diag("%s", err.msg);
-	c = cov_model_total(m, metric);
 	format(what, sizeof(what), "%s %s %llu/%llu", name,
 	       cov_metric_name(metric), (unsigned long long)covered,
 	       (unsigned long long)total);
-	ok(c.covered == covered && c.total == total, what);
-	if (c.covered != covered || c.total != total)
-		diag("got %llu/%llu", (unsigned long long)c.covered,
-		     (unsigned long long)c.total);
+	is_count(m, metric, covered, total, what);
 	cov_model_free(m);
 }
 
@@ -103,7 +84,7 @@ static void test_very_good_coverage(void)
 	{
 		struct cov_parse p = {NULL, NULL, NULL};
 
-		cov_model_new(&m, &err);
+		m = cov_test_model();
 		p.model = m;
 		is_int(cov_parse_lcov(&p,
 				      fixture("very_good_coverage-lcov.error."
@@ -141,9 +122,7 @@ static void test_diff_cover(void)
 	/* Both diff_cover reports into one model: the sum of the two. */
 	{
 		struct cov_parse p = {NULL, NULL, NULL};
-		struct cov_count c;
-
-		cov_model_new(&m, &err);
+		m = cov_test_model();
 		p.model = m;
 		r = cov_parse_lcov(&p,
 				   fixture("diff_cover-real_cpp_coverage."
@@ -154,8 +133,7 @@ static void test_diff_cover(void)
 					    "coverage.lcov"),
 				    &err);
 		is_int(r, 0, "two reports into one model");
-		c = cov_model_total(m, COV_LINES);
-		ok(c.covered == 43 && c.total == 44, "merged lines 43/44");
+		is_count(m, COV_LINES, 43, 44, "merged lines 43/44");
 		is_int(cov_model_mismatches(m), 0,
 		       "each report agrees with its own LF/LH");
 		cov_model_free(m);
@@ -164,14 +142,8 @@ static void test_diff_cover(void)
 
 static void run_tests(void)
 {
-	const char *top = getenv("DA_TOP");
-	struct stat st;
-
-	if (da_buf_addf(&dir, "%s/../shared/fixtures",
-			top && *top ? top : ".") < 0 ||
-	    stat(da_buf_str(&dir), &st) != 0)
-		skip_all("no ../shared/fixtures beside the project");
+	cov_test_fixtures();
 	test_very_good_coverage();
 	test_diff_cover();
-	da_buf_release(&dir);
+	cov_test_fixtures_done();
 }

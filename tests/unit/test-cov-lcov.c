@@ -1,53 +1,20 @@
 #include "test.h"
-#include "actions/coverage-gate/model.h"
-#include "common/buf.h"
+#include "cov-test.h"
 
-#include <stdint.h>
-#include <stdio.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Parses text into model m (made when *m is NULL); returns the result. */
-static int parse(struct cov_model **m, const char *text, size_t len,
-		 struct da_err *err)
-{
-	struct cov_parse p = {NULL, NULL, NULL};
-	FILE *in;
-	int r;
-
-	da_err_clear(err);
-	if (!*m && cov_model_new(m, err) < 0)
-		return -99;
-	p.model = *m;
-	in = fmemopen((void *)text, len, "r");
-	if (!in)
-		return -98;
-	r = cov_parse_lcov_stream(&p, in, "t.info", err);
-	fclose(in);
-	return r;
-}
-
 static int parse_str(struct cov_model **m, const char *text, struct da_err *err)
 {
-	return parse(m, text, strlen(text), err);
-}
-
-static struct cov_file *file(struct cov_model *m, const char *path)
-{
-	struct cov_file *f = NULL;
-	size_t i;
-
-	for (i = 0; i < cov_model_files(m); i++)
-		if (strcmp(cov_file_path(cov_model_file(m, i)), path) == 0)
-			f = cov_model_file(m, i);
-	return f;
+	return cov_test_stream(cov_parse_lcov_stream, m, "t.info", text,
+			       strlen(text), err);
 }
 
 static void test_records(void)
 {
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
-	struct cov_count c;
 	struct cov_file *f;
 	uint64_t hits = 0;
 	const char *text = "\xef\xbb\xbfTN:unit\r\n"
@@ -91,22 +58,17 @@ static void test_records(void)
 
 	is_int(parse_str(&m, text, &err), 0, "a full report parses");
 	is_int(cov_model_files(m), 2, "duplicate SF merged into one file");
-	f = file(m, "src/a.c");
-	c = cov_file_total(f, COV_LINES);
-	ok(c.covered == 3 && c.total == 3, "a.c lines 3/3 after the merge");
+	f = cov_test_file(m, "src/a.c");
+	is_file_count(f, COV_LINES, 3, 3, "a.c lines 3/3 after the merge");
 	ok(cov_file_line(f, 5, &hits) && hits == UINT64_MAX,
 	   "counts beyond 32 bits");
 	ok(cov_file_line(f, 4, &hits) && hits == 3, "DA merged by sum");
-	c = cov_file_total(f, COV_BRANCHES);
-	ok(c.covered == 2 && c.total == 3, "a.c branches 2/3 ('-' plus 2)");
-	c = cov_file_total(f, COV_FUNCTIONS);
-	ok(c.covered == 2 && c.total == 3,
-	   "a.c functions 2/3 (FN with end line, name with commas)");
-	f = file(m, "src/b.c");
-	c = cov_file_total(f, COV_FUNCTIONS);
-	ok(c.covered == 2 && c.total == 3, "b.c FNL/FNA functions 2/3");
-	c = cov_model_total(m, COV_LINES);
-	ok(c.covered == 4 && c.total == 5, "model lines 4/5");
+	is_file_count(f, COV_BRANCHES, 2, 3, "a.c branches 2/3 ('-' plus 2)");
+	is_file_count(f, COV_FUNCTIONS, 2, 3,
+		      "a.c functions 2/3 (FN with end line, name with commas)");
+	f = cov_test_file(m, "src/b.c");
+	is_file_count(f, COV_FUNCTIONS, 2, 3, "b.c FNL/FNA functions 2/3");
+	is_count(m, COV_LINES, 4, 5, "model lines 4/5");
 	is_int(cov_model_mismatches(m), 1,
 	       "LF/LH summed over duplicate records disagree");
 	has_str(cov_model_mismatch(m, 0), "summary says lines 4/6",
@@ -118,21 +80,18 @@ static void test_inconsistent(void)
 {
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
-	struct cov_count c;
 
 	is_int(parse_str(&m,
 			 "SF:x\nDA:1,1\nDA:2,0\nLF:6\nLH:6\nBRF:0\n"
 			 "BRDA:1,0,0,0\nend_of_record\n",
 			 &err),
 	       0, "inconsistent LF/LH parses");
-	c = cov_model_total(m, COV_LINES);
-	ok(c.covered == 1 && c.total == 2, "records win: 1/2");
+	is_count(m, COV_LINES, 1, 2, "records win: 1/2");
 	is_int(cov_model_mismatches(m), 1, "one mismatch");
 	is_str(cov_model_mismatch(m, 0),
 	       "report 't.info': summary says lines 6/6, its records 1/2",
 	       "mismatch text");
-	c = cov_model_total(m, COV_BRANCHES);
-	ok(c.covered == 0 && c.total == 1, "BRDA after BRF counted");
+	is_count(m, COV_BRANCHES, 0, 1, "BRDA after BRF counted");
 
 	/* A second report is compared with its own files only. */
 	is_int(parse_str(&m, "SF:y\nDA:1,1\nLF:1\nLH:1\nend_of_record\n", &err),
@@ -145,15 +104,13 @@ static void test_empty(void)
 {
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
-	struct cov_count c;
 
 	is_int(parse_str(&m, "", &err), 0, "a 0-byte report parses");
 	is_int(parse_str(&m, "TN:only\n", &err), 0, "only TN parses");
 	is_int(parse_str(&m, "SF:e.c\nend_of_record\n", &err), 0,
 	       "a file with no lines");
 	is_int(cov_model_files(m), 1, "its file is known");
-	c = cov_model_total(m, COV_LINES);
-	ok(c.covered == 0 && c.total == 0, "0/0 lines");
+	is_count(m, COV_LINES, 0, 0, "0/0 lines");
 	cov_model_free(m);
 }
 
@@ -205,7 +162,8 @@ static void test_errors(void)
 		m = NULL;
 	}
 
-	is_int(parse(&m, "SF:a\nDA:1,\0\nend_of_record\n", 25, &err),
+	is_int(cov_test_stream(cov_parse_lcov_stream, &m, "t.info",
+			       "SF:a\nDA:1,\0\nend_of_record\n", 25, &err),
 	       -DA_EINVAL, "binary data refused");
 	has_str(err.msg, "line 2: binary data", "binary data message");
 	cov_model_free(m);
@@ -218,8 +176,9 @@ static void test_errors(void)
 		memset(big, 'x', n);
 		memcpy(big, "SF:", 3);
 		big[n] = '\0';
-		is_int(parse(&m, big, n, &err), -DA_EINVAL,
-		       "overlong line refused");
+		is_int(cov_test_stream(cov_parse_lcov_stream, &m, "t.info", big,
+				       n, &err),
+		       -DA_EINVAL, "overlong line refused");
 		has_str(err.msg, "line 1: longer than", "overlong message");
 		free(big);
 		cov_model_free(m);
@@ -243,31 +202,25 @@ static void test_map_and_files(void)
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
 	struct cov_parse p = {NULL, upper_map, NULL};
-	const char *dir = getenv("TMPDIR");
-	char tmpl[512];
-	int calls = 0, fd;
-	FILE *out;
-
-	format(tmpl, sizeof(tmpl), "%s/test-cov-lcov-XXXXXX",
-	       dir && *dir ? dir : ".");
+	const char *path;
+	int calls = 0;
 
 	p.map_ctx = &calls;
-	cov_model_new(&m, &err);
+	m = cov_test_model();
 	p.model = m;
-	fd = mkstemp(tmpl);
-	ok(fd >= 0, "temporary report");
-	out = fdopen(fd, "w");
-	fputs("SF:a.c\nDA:1,1\nend_of_record\nSF:fail\nend_of_record\n", out);
-	fclose(out);
-	is_int(cov_parse_lcov(&p, tmpl, &err), -DA_EINVAL,
+	path = cov_test_puts(
+	    "map.info",
+	    "SF:a.c\nDA:1,1\nend_of_record\nSF:fail\nend_of_record\n");
+	ok(path[0] != '\0', "temporary report");
+	is_int(cov_parse_lcov(&p, path, &err), -DA_EINVAL,
 	       "a failing map stops the parse");
 	has_str(err.msg, "line 4", "with the line");
 	has_str(err.msg, "no mapping for 'fail'", "and the map's message");
 	is_int(calls, 2, "map called for each SF");
 	is_str(cov_file_path(cov_model_file(m, 0)), "mapped/a.c",
 	       "the model keeps the mapped path");
-	unlink(tmpl);
-	is_int(cov_parse_lcov(&p, tmpl, &err), -DA_ENOENT, "a missing report");
+	unlink(path);
+	is_int(cov_parse_lcov(&p, path, &err), -DA_ENOENT, "a missing report");
 	has_str(err.msg, "cannot open", "missing report message");
 	cov_model_free(m);
 }
@@ -293,13 +246,12 @@ static int parse_stdin(struct cov_model *m, int fd, enum cov_format *ret_f,
 static void test_stdin(void)
 {
 	static const char go[] = "mode: set\np/a.go:1.1,2.1 2 1\n";
-	static const char lcov[] = "SF:s.c\nDA:1,0\nDA:2,4\nend_of_record\n";
+	static const char lcov[] =
+	    "junkSF:s.c\nDA:1,0\nDA:2,4\nend_of_record\n";
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
 	enum cov_format f = COV_FORMAT_UNKNOWN;
-	const char *dir = getenv("TMPDIR");
-	char tmpl[512];
-	struct cov_count c;
+	const char *path;
 	int fds[2], fd, status;
 	pid_t pid;
 
@@ -317,22 +269,18 @@ static void test_stdin(void)
 	is_int(parse_stdin(m, fds[0], &f, &err), 0, "a piped profile parses");
 	waitpid(pid, &status, 0);
 	is_str(cov_format_name(f), "go", "detected from a pipe");
-	c = cov_model_total(m, COV_STATEMENTS);
-	ok(c.covered == 2 && c.total == 2, "all of the pipe was read");
+	is_count(m, COV_STATEMENTS, 2, 2, "all of the pipe was read");
 
-	format(tmpl, sizeof(tmpl), "%s/test-cov-any-XXXXXX",
-	       dir && *dir ? dir : ".");
-	fd = mkstemp(tmpl);
-	if (fd < 0 || write(fd, "junk", 4) != 4 ||
-	    write(fd, lcov, sizeof(lcov) - 1) != sizeof(lcov) - 1)
+	path = cov_test_put("any.info", lcov, sizeof(lcov) - 1);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
 		ok(0, "temporary report written");
 	lseek(fd, 4, SEEK_SET);
-	unlink(tmpl);
+	unlink(path);
 	is_int(parse_stdin(m, fd, &f, &err), 0,
 	       "a file on standard input parses from its offset");
 	is_str(cov_format_name(f), "lcov", "detected from a file");
-	c = cov_model_total(m, COV_LINES);
-	ok(c.covered == 3 && c.total == 4, "lines of both reports");
+	is_count(m, COV_LINES, 3, 4, "lines of both reports");
 
 	if (pipe(fds) == 0) {
 		close(fds[1]);
@@ -346,10 +294,12 @@ static void test_stdin(void)
 
 static void run_tests(void)
 {
+	cov_test_dir_make("test-cov-lcov");
 	test_stdin();
 	test_records();
 	test_inconsistent();
 	test_empty();
 	test_errors();
 	test_map_and_files();
+	cov_test_dir_remove();
 }

@@ -1,7 +1,5 @@
 #include "test.h"
-#include "actions/coverage-gate/model.h"
-
-#include <stdint.h>
+#include "cov-test.h"
 
 static void test_lines(void)
 {
@@ -34,8 +32,7 @@ static void test_lines(void)
 	       "line past the ceiling refused");
 	is_int(cov_line_add(a, DA_MAX_COV_LINE, 1, &err), 0,
 	       "the highest line is accepted");
-	c = cov_file_total(a, COV_LINES);
-	ok(c.covered == 3 && c.total == 4, "file totals lines 3/4");
+	is_file_count(a, COV_LINES, 3, 4, "file totals lines 3/4");
 	for (i = 10; i < 5000; i++)
 		cov_line_add(b, i, i % 2, &err);
 	c = cov_model_total(m, COV_LINES);
@@ -57,8 +54,7 @@ static void test_lines(void)
 	       "re-sorted after a new file");
 	ok(cov_file_path(cov_model_file(m, 1)) == cov_file_path(a),
 	   "file pointers survive sorting");
-	c = cov_model_total(m, COV_BRANCHES);
-	ok(c.covered == 0 && c.total == 0, "no branches: 0/0");
+	is_count(m, COV_BRANCHES, 0, 0, "no branches: 0/0");
 	cov_model_free(m);
 	cov_model_free(NULL);
 }
@@ -97,7 +93,6 @@ static void test_branches(void)
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
 	struct cov_file *f = NULL;
-	struct cov_count c;
 	char name[DA_MAX_COV_NAME + 2];
 
 	cov_model_new(&m, &err);
@@ -105,11 +100,9 @@ static void test_branches(void)
 	is_int(cov_branch_add(f, 5, "0,0,0", -1, &err), 0, "never evaluated");
 	is_int(cov_branch_add(f, 5, "0,0,1", 0, &err), 0, "not taken");
 	is_int(cov_branch_add(f, 5, "0,0,1", -1, &err), 0, "- plus 0");
-	c = cov_file_total(f, COV_BRANCHES);
-	ok(c.covered == 0 && c.total == 2, "0/2 branches");
+	is_file_count(f, COV_BRANCHES, 0, 2, "0/2 branches");
 	is_int(cov_branch_add(f, 5, "0,0,0", 4, &err), 0, "- plus 4");
-	c = cov_file_total(f, COV_BRANCHES);
-	ok(c.covered == 1 && c.total == 2, "- plus n is n: 1/2");
+	is_file_count(f, COV_BRANCHES, 1, 2, "- plus n is n: 1/2");
 	is_int(cov_branch_add(f, 5, "0,0,0", -2, &err), -DA_EINVAL,
 	       "below -1 refused");
 	is_int(cov_branch_add(f, 6, "", 1, &err), -DA_EINVAL,
@@ -125,8 +118,7 @@ static void test_branches(void)
 	/* Counts per line from two reports merge branch by branch. */
 	is_int(cov_branch_counts(f, 9, 1, 4, &err), 0, "1 of 4 on line 9");
 	is_int(cov_branch_counts(f, 9, 2, 4, &err), 0, "2 of 4 on line 9");
-	c = cov_file_total(f, COV_BRANCHES);
-	ok(c.covered == 4 && c.total == 7, "merged: 4/7 with line 9 2/4");
+	is_file_count(f, COV_BRANCHES, 4, 7, "merged: 4/7 with line 9 2/4");
 	is_int(cov_branch_counts(f, 9, 5, 4, &err), -DA_EINVAL,
 	       "more covered than total refused");
 	is_int(cov_branch_counts(f, 9, 0, 65537, &err), -DA_ELIMIT,
@@ -135,8 +127,7 @@ static void test_branches(void)
 	       "branch on line 0 refused");
 	is_int(cov_branch_add(f, 10, "a", 0, &err), 0, "id 'a' not taken");
 	is_int(cov_branch_add(f, 11, "a", 1, &err), 0, "same id other line");
-	c = cov_file_total(f, COV_BRANCHES);
-	ok(c.covered == 5 && c.total == 9, "ids are per line");
+	is_file_count(f, COV_BRANCHES, 5, 9, "ids are per line");
 	cov_model_free(m);
 }
 
@@ -145,15 +136,13 @@ static void test_functions_statements(void)
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
 	struct cov_file *f = NULL;
-	struct cov_count c;
 
 	cov_model_new(&m, &err);
 	cov_file_get(m, "main.go", &f, &err);
 	is_int(cov_function_add(f, "main", 3, 0, &err), 0, "function");
 	is_int(cov_function_add(f, "main", 4, 2, &err), 0, "same, hits");
 	is_int(cov_function_add(f, "helper", 0, 0, &err), 0, "no line known");
-	c = cov_file_total(f, COV_FUNCTIONS);
-	ok(c.covered == 1 && c.total == 2, "functions 1/2");
+	is_file_count(f, COV_FUNCTIONS, 1, 2, "functions 1/2");
 	is_int(cov_function_add(f, "", 1, 0, &err), -DA_EINVAL,
 	       "empty name refused");
 
@@ -163,8 +152,7 @@ static void test_functions_statements(void)
 	       "block hit");
 	is_int(cov_statement_add(f, "6.1,6.9", 6, 6, 1, 1, 1, &err), 0,
 	       "set mode merges by OR");
-	c = cov_file_total(f, COV_STATEMENTS);
-	ok(c.covered == 1 && c.total == 5, "statements 1/5");
+	is_file_count(f, COV_STATEMENTS, 1, 5, "statements 1/5");
 	is_int(cov_statement_add(f, "3.1,5.2", 3, 5, 3, 1, 1, &err), -DA_EINVAL,
 	       "other NumStmt refused");
 	has_str(err.msg, "inconsistent NumStmt", "the message says so");
@@ -172,14 +160,13 @@ static void test_functions_statements(void)
 	       "block ending before it starts refused");
 	is_int(cov_statement_add(f, "3.1,5.2", 3, 5, 4, 7, 0, &err), 0,
 	       "count mode sums");
-	c = cov_file_total(f, COV_STATEMENTS);
-	ok(c.covered == 5 && c.total == 5, "statements 5/5");
+	is_file_count(f, COV_STATEMENTS, 5, 5, "statements 5/5");
 
 	is_int(cov_instructions_add(f, 2, 1, 3, &err), 0, "instructions");
 	is_int(cov_instructions_add(f, 2, 3, 1, &err), 0, "larger covered");
 	is_int(cov_instructions_add(f, 2, 2, 2, &err), 0, "smaller covered");
-	c = cov_file_total(f, COV_INSTRUCTIONS);
-	ok(c.covered == 3 && c.total == 4, "instructions keep the larger 3/4");
+	is_file_count(f, COV_INSTRUCTIONS, 3, 4,
+		      "instructions keep the larger 3/4");
 	cov_model_free(m);
 }
 
@@ -188,14 +175,12 @@ static void test_summary(void)
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
 	struct cov_file *f = NULL;
-	struct cov_count c;
 
 	cov_model_new(&m, &err);
 	is_str(cov_metric_name(COV_BRANCHES), "branches", "metric name");
 	is_int(cov_model_summary(m, COV_LINES, 6, 6, "s.json", &err), 0,
 	       "summary without records");
-	c = cov_model_total(m, COV_LINES);
-	ok(c.covered == 6 && c.total == 6, "summary is the fallback");
+	is_count(m, COV_LINES, 6, 6, "summary is the fallback");
 	is_int(cov_model_mismatches(m), 0, "no records, no mismatch");
 	is_int(cov_model_summary(m, COV_LINES, 7, 6, "s.json", &err),
 	       -DA_EINVAL, "covered above total refused");
@@ -207,8 +192,7 @@ static void test_summary(void)
 	is_int(cov_model_summary(m, COV_LINES, 1, 2, "one.info", &err), 0,
 	       "agreeing summary");
 	is_int(cov_model_mismatches(m), 0, "agreement is no mismatch");
-	c = cov_model_total(m, COV_LINES);
-	ok(c.covered == 1 && c.total == 2, "records win over summaries");
+	is_count(m, COV_LINES, 1, 2, "records win over summaries");
 
 	cov_model_report_begin(m);
 	cov_file_get(m, "b.c", &f, &err);
