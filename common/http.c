@@ -175,11 +175,11 @@ static void put(struct out *o, const char *s, size_t n)
 	o->p[o->len] = '\0';
 }
 
-static int secret_name(const char *name, size_t n)
+int da_http_secret_name(const char *name, size_t n)
 {
 	static const char *const words[] = {
-	    "token", "secret", "pass",	  "sig", "credential",
-	    "key",   "auth",   "session", NULL,
+	    "token", "secret", "pass",	  "sig",    "credential",
+	    "key",   "auth",   "session", "cookie", NULL,
 	};
 	size_t i, j, w;
 
@@ -201,7 +201,7 @@ static void put_query(struct out *o, const char *q, size_t n)
 		if (!amp)
 			amp = end;
 		eq = memchr(q, '=', (size_t)(amp - q));
-		if (eq && secret_name(q, (size_t)(eq - q))) {
+		if (eq && da_http_secret_name(q, (size_t)(eq - q))) {
 			put(o, q, (size_t)(eq - q) + 1);
 			put(o, "REDACTED", 8);
 		} else {

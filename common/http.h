@@ -249,6 +249,14 @@ int da_http_ca_find(const char *env_file, const char *env_dir,
 		    const char **ret_dir, struct da_err *err);
 
 /*
+ * True when a query parameter or header name (n bytes, any case) says it
+ * carries a credential: token, secret, pass(word), sig(nature),
+ * credential, key, auth(orization), session, cookie. Shared by URL
+ * redaction and the tools that mask request headers.
+ */
+int da_http_secret_name(const char *name, size_t n);
+
+/*
  * Copies url into out (size bytes) without user:password@ and with the
  * values of query parameters that look secret (token, key, signature,
  * password, ...) replaced by "REDACTED". Cuts an overlong URL with "...".

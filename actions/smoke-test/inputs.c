@@ -3,10 +3,9 @@
  */
 #include "inputs.h"
 
-#include <ctype.h>
-#include <stdlib.h>
+#include "common/http.h"
+
 #include <string.h>
-#include <strings.h>
 
 /* The characters of an HTTP field name (RFC 9110 token). */
 static int token_char(char c)
@@ -26,22 +25,9 @@ int smoke_header_valid(const char *line)
 
 int smoke_header_secret(const char *line)
 {
-	static const char *const words[] = {
-	    "authorization", "cookie",	"token",    "key",	 "secret",
-	    "auth",	     "session", "password", "signature", "credential",
-	};
-	char name[128];
-	size_t len = strcspn(line, ":"), i;
+	size_t len = strcspn(line, ":");
 
-	if (len == 0 || len >= sizeof(name))
-		return len >= sizeof(name);
-	for (i = 0; i < len; i++)
-		name[i] = (char)tolower((unsigned char)line[i]);
-	name[len] = '\0';
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strstr(name, words[i]))
-			return 1;
-	return 0;
+	return len > 0 && da_http_secret_name(line, len);
 }
 
 const char *smoke_header_value(const char *line)

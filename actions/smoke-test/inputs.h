@@ -11,9 +11,8 @@
 int smoke_header_valid(const char *line);
 
 /*
- * True when the header line's name says it carries a credential
- * (Authorization, Cookie, or a name with token, key, secret, auth,
- * session, password, signature or credential in it).
+ * True when the header line's name says it carries a credential, by
+ * da_http_secret_name() (Authorization, Cookie, X-Api-Key, ...).
  */
 int smoke_header_secret(const char *line);
 
