@@ -17,7 +17,8 @@ build_pkgs="make:make cc:gcc musl-gcc:musl-tools cmake:cmake tar:tar bzip2:bzip2
 	gzip:gzip file:file perl:perl apt-get:apt"
 test_pkgs="prove:perl nginx:nginx haproxy:haproxy wrk:wrk openssl:openssl
 	jq:jq lcov:lcov gcovr:gcovr node:nodejs npm:npm curl:curl git:git
-	python3:python3 python3-coverage:python3-coverage"
+	python3:python3 python3-coverage:python3-coverage
+	go:golang-go cmark-gfm:cmark-gfm"
 lint_pkgs="clang-format:clang-format clang-tidy:clang-tidy cppcheck:cppcheck
 	git:git"
 bench_pkgs="hyperfine:hyperfine wrk:wrk time:time"
