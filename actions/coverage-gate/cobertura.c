@@ -12,11 +12,18 @@
  *
  * class@filename is kept as written (relative to one of the report's
  * <source> roots, or absolute); the caller's path map turns it into a
- * repository path. The root attributes lines-covered/lines-valid and
+ * repository path. The text of each coverage/sources/source, trimmed, goes
+ * to the caller's root function (when there is one) as soon as its end
+ * tag is read: real reports put <sources> before <packages>, and a
+ * <source> that comes after some classes applies only to the classes
+ * after it, since those before were mapped already.
+ *
+ * The root attributes lines-covered/lines-valid and
  * branches-covered/branches-valid are handed to cov_model_summary(): they
  * are a fallback and a check, never the figure itself. Missing or "NaN"
  * root attributes are tolerated; line attributes are not.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +47,8 @@ enum kind {
 	K_CLASS,
 	K_LINES,
 	K_LINE,
+	K_SOURCES,
+	K_SOURCE,
 };
 
 struct rec {
@@ -252,7 +261,8 @@ static void on_root(struct cob *c, const char **attrs)
 
 static enum kind classify(const char *name)
 {
-	static const char *const names[] = {"?", "class", "lines", "line"};
+	static const char *const names[] = {"?",    "class",   "lines",
+					    "line", "sources", "source"};
 
 	return (enum kind)cov_xml_kind(name, names,
 				       sizeof(names) / sizeof(names[0]));
@@ -285,17 +295,41 @@ static int on_start(void *ctx, const struct da_xml *x, const char *name,
 	return 0;
 }
 
+/* A <source> root, trimmed, to the caller; an empty one says nothing. */
+static int on_source(struct cob *c, const struct da_xml *x, const char *text,
+		     size_t len, struct da_err *err)
+{
+	int r;
+
+	while (len > 0 && isspace((unsigned char)*text)) {
+		text++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)text[len - 1]))
+		len--;
+	if (len == 0)
+		return 0;
+	da_buf_reset(&c->mapped);
+	if (da_buf_add(&c->mapped, text, len) < 0)
+		return cov_xml_fail(x, err, DA_ELIMIT,
+				    "<source> longer than %zu bytes",
+				    DA_MAX_COBERTURA_PATH);
+	r = c->p->root(c->p->map_ctx, da_buf_str(&c->mapped), err);
+	return r < 0 ? cov_xml_where(x, r, err) : 0;
+}
+
 static int on_end(void *ctx, const struct da_xml *x, const char *name,
 		  const char *text, size_t len, struct da_err *err)
 {
 	struct cob *c = ctx;
+	int d = da_xml_depth(x);
 
 	(void)name;
-	(void)text;
-	(void)len;
-	(void)err;
-	if (c->kind[da_xml_depth(x)] == K_CLASS)
+	if (c->kind[d] == K_CLASS)
 		c->file = NULL;
+	if (c->kind[d] == K_SOURCE && d == 3 && c->kind[2] == K_SOURCES &&
+	    c->p->root)
+		return on_source(c, x, text, len, err);
 	return 0;
 }
 
@@ -347,6 +381,9 @@ int cov_parse_cobertura(const struct cov_parse *p, const char *path,
 				  "cannot read '%s': out of memory", path);
 	c->p = p;
 	c->name = path;
+	/* Text is collected only when someone wants the <source> roots. */
+	if (p->root)
+		h.flags &= ~(unsigned)DA_XML_NO_TEXT;
 	da_buf_init(&c->mapped, DA_MAX_COBERTURA_PATH);
 	h.ctx = c;
 	/* Its summary is checked against this report's files only. */

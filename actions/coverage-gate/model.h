@@ -94,6 +94,29 @@ int cov_instructions_add(struct cov_file *file, uint32_t line, uint64_t covered,
 			 uint64_t missed, struct da_err *err);
 
 /*
+ * For parsers of big reports: where a function or branch record went the
+ * last time, so that a report repeating a file's records in the same order
+ * (one record per test, as lcov writes them) finds each without hashing.
+ * The hint is checked in full (file's name table, slot, key) before it is
+ * used and is refreshed when it is wrong, so any hint, stale or from
+ * another file, only costs that check. Zeroed is "no guess"; NULL is
+ * allowed.
+ */
+struct cov_hint {
+	uint32_t sid;
+	uint32_t slot;
+};
+
+/* cov_function_add() and cov_branch_add() with the length of name or id
+ * (which is NUL-terminated there) and a hint. */
+int cov_function_add_hint(struct cov_file *file, const char *name, size_t len,
+			  uint32_t line, uint64_t hits, struct cov_hint *hint,
+			  struct da_err *err);
+int cov_branch_add_hint(struct cov_file *file, uint32_t line, const char *id,
+			size_t len, int64_t taken, struct cov_hint *hint,
+			struct da_err *err);
+
+/*
  * A report's own figure for a metric over the whole report (source names
  * the report). Used for a metric no record gives; kept for
  * cov_model_mismatches() otherwise.
@@ -160,10 +183,15 @@ struct da_buf;
 typedef int (*cov_path_fn)(void *ctx, const char *report_path,
 			   struct da_buf *out, struct da_err *err);
 
+typedef int (*cov_root_fn)(void *ctx, const char *root, struct da_err *err);
+
 struct cov_parse {
 	struct cov_model *model;
 	cov_path_fn map;
 	void *map_ctx;
+	/* Optional, called with map_ctx: a root directory the report names
+	 * for the file names that follow (Cobertura <source>). */
+	cov_root_fn root;
 };
 
 /*

@@ -187,7 +187,7 @@ static inline void cov_fuzz_file(const struct cov_fuzz_target *t,
 {
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
-	struct cov_parse p = {NULL, NULL, NULL};
+	struct cov_parse p = {NULL, NULL, NULL, NULL};
 	struct cov_count l1, b1, l2, b2;
 	int r;
 
@@ -226,7 +226,7 @@ static inline void cov_fuzz_stream(cov_fuzz_stream_fn parse, const char *name,
 {
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
-	struct cov_parse p = {NULL, NULL, NULL};
+	struct cov_parse p = {NULL, NULL, NULL, NULL};
 	FILE *in;
 	int pass;
 

@@ -187,7 +187,7 @@ static inline int cov_test_stream(cov_test_stream_fn parse,
 				  const char *text, size_t len,
 				  struct da_err *err)
 {
-	struct cov_parse p = {NULL, NULL, NULL};
+	struct cov_parse p = {NULL, NULL, NULL, NULL};
 	FILE *in;
 	int r;
 
@@ -262,7 +262,7 @@ static inline struct cov_model *
 cov_test_load(cov_test_parse_fn parse, const char *path, const char *name)
 {
 	struct cov_model *m = cov_test_model();
-	struct cov_parse p = {NULL, NULL, NULL};
+	struct cov_parse p = {NULL, NULL, NULL, NULL};
 	struct da_err err = DA_ERR_INIT;
 
 	p.model = m;

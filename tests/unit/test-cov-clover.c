@@ -6,7 +6,7 @@
 static int parse_map(struct cov_model *m, cov_path_fn map, void *ctx,
 		     const char *text, struct da_err *err)
 {
-	struct cov_parse p = {m, map, ctx};
+	struct cov_parse p = {m, map, ctx, NULL};
 
 	return cov_test_parse(cov_parse_clover, &p, "clover.xml", text, err);
 }
@@ -290,7 +290,7 @@ static void test_bad(void)
 		const struct bad_case *b = &bad_cases[i];
 		struct da_err err = DA_ERR_INIT;
 		struct cov_model *m = cov_test_model();
-		struct cov_parse p = {m, NULL, NULL};
+		struct cov_parse p = {m, NULL, NULL, NULL};
 		int r;
 
 		r = cov_parse_clover(&p, cov_test_puts("bad.xml", b->xml),
@@ -305,7 +305,7 @@ static void test_bad(void)
 		struct da_err err = DA_ERR_INIT;
 		struct cov_model *m = cov_test_model();
 		struct da_buf name = DA_BUF_INIT(0);
-		struct cov_parse p = {m, NULL, NULL};
+		struct cov_parse p = {m, NULL, NULL, NULL};
 		int r = 0;
 
 		r |= da_buf_adds(&name, HEAD "<coverage><project>"

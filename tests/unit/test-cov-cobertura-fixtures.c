@@ -87,7 +87,7 @@ static void test_diff_cover(void)
 {
 	struct cov_model *m = load("diff_cover-coverage1.xml");
 	struct da_err err = DA_ERR_INIT;
-	struct cov_parse p = {NULL, NULL, NULL};
+	struct cov_parse p = {NULL, NULL, NULL, NULL};
 	struct cov_file *f;
 	uint64_t hits = 99;
 

@@ -9,7 +9,7 @@
 static int parse_map(struct cov_model *m, cov_path_fn map, void *ctx,
 		     const char *text, struct da_err *err)
 {
-	struct cov_parse p = {m, map, ctx};
+	struct cov_parse p = {m, map, ctx, NULL};
 
 	return cov_test_parse(cov_parse_cobertura, &p, "coverage.xml", text,
 			      err);
@@ -374,7 +374,7 @@ static void test_bad(void)
 
 		path = cov_test_puts("bad.xml", b->xml);
 		{
-			struct cov_parse p = {m, NULL, NULL};
+			struct cov_parse p = {m, NULL, NULL, NULL};
 
 			r = cov_parse_cobertura(&p, path, &err);
 		}
@@ -389,7 +389,7 @@ static void test_bad(void)
 	{
 		struct da_err err = DA_ERR_INIT;
 		struct cov_model *m = cov_test_model();
-		struct cov_parse p = {m, NULL, NULL};
+		struct cov_parse p = {m, NULL, NULL, NULL};
 
 		is_int(cov_parse_cobertura(&p, "no-such-report.xml", &err),
 		       -DA_ENOENT, "a missing report");

@@ -10,7 +10,7 @@ static void run_tests(void)
 	const char *path;
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m;
-	struct cov_parse p = {NULL, NULL, NULL};
+	struct cov_parse p = {NULL, NULL, NULL, NULL};
 	enum cov_format f = COV_FORMAT_UNKNOWN;
 	struct cov_count c, max;
 	size_t i;

@@ -147,7 +147,7 @@ static void test_map(void)
 {
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
-	struct cov_parse p = {NULL, map_calls, NULL};
+	struct cov_parse p = {NULL, map_calls, NULL, NULL};
 	const char *text = "mode: count\n"
 			   "example.com/m/a.go:1.1,2.1 1 1\n"
 			   "example.com/m/a.go:3.1,4.1 1 1\n"

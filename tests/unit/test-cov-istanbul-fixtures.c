@@ -14,7 +14,7 @@ static void run_tests(void)
 	struct da_buf final = DA_BUF_INIT(0), summ = DA_BUF_INIT(0);
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m;
-	struct cov_parse p = {NULL, NULL, NULL};
+	struct cov_parse p = {NULL, NULL, NULL, NULL};
 	struct cov_file *f = NULL;
 	uint64_t hits = 0;
 	size_t i;

@@ -3,7 +3,7 @@
 
 static int final(struct cov_model *m, const char *text, struct da_err *err)
 {
-	struct cov_parse p = {m, NULL, NULL};
+	struct cov_parse p = {m, NULL, NULL, NULL};
 
 	return cov_test_parse(cov_parse_istanbul, &p, "coverage-final.json",
 			      text, err);
@@ -11,7 +11,7 @@ static int final(struct cov_model *m, const char *text, struct da_err *err)
 
 static int summary(struct cov_model *m, const char *text, struct da_err *err)
 {
-	struct cov_parse p = {m, NULL, NULL};
+	struct cov_parse p = {m, NULL, NULL, NULL};
 
 	return cov_test_parse(cov_parse_istanbul_summary, &p,
 			      "coverage-summary.json", text, err);
@@ -112,7 +112,7 @@ static void test_paths(void)
 {
 	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
-	struct cov_parse p = {m, strip, (void *)"/repo/"};
+	struct cov_parse p = {m, strip, (void *)"/repo/", NULL};
 	int r;
 
 	is_int(
@@ -261,7 +261,7 @@ static void test_bad(void)
 		 "'total.lines' needs", "a negative total");
 	{
 		struct da_err err = DA_ERR_INIT;
-		struct cov_parse p = {cov_test_model(), NULL, NULL};
+		struct cov_parse p = {cov_test_model(), NULL, NULL, NULL};
 
 		is_int(cov_parse_istanbul(&p, "no/such/final.json", &err),
 		       -DA_ENOENT, "a missing report");

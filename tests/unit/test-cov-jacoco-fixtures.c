@@ -12,7 +12,7 @@ static void run_tests(void)
 	struct da_buf path = DA_BUF_INIT(0);
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m, *twice;
-	struct cov_parse p = {NULL, NULL, NULL};
+	struct cov_parse p = {NULL, NULL, NULL, NULL};
 	size_t i;
 
 	cov_test_fixtures();

@@ -9,7 +9,7 @@
 /* Parses text as a JaCoCo report into model (a new one if NULL). */
 static int parse(struct cov_model *model, const char *text, struct da_err *err)
 {
-	struct cov_parse p = {model, NULL, NULL};
+	struct cov_parse p = {model, NULL, NULL, NULL};
 
 	return cov_test_parse(cov_parse_jacoco, &p, "jacoco.xml", text, err);
 }
@@ -216,7 +216,7 @@ static void test_map(void)
 {
 	struct cov_model *m = cov_test_model();
 	struct da_err err = DA_ERR_INIT;
-	struct cov_parse p = {m, add_root, (void *)"src/main/java"};
+	struct cov_parse p = {m, add_root, (void *)"src/main/java", NULL};
 	int r;
 
 	r = cov_parse_jacoco(
@@ -335,7 +335,7 @@ static void test_bad(void)
 		 -DA_EINVAL, "jacoco.xml", "an external entity is not loaded");
 	{
 		struct da_err err = DA_ERR_INIT;
-		struct cov_parse p = {cov_test_model(), NULL, NULL};
+		struct cov_parse p = {cov_test_model(), NULL, NULL, NULL};
 
 		is_int(cov_parse_jacoco(&p, "no/such/jacoco.xml", &err),
 		       -DA_ENOENT, "a missing report");

@@ -14,7 +14,7 @@ static const char *fixture(const char *name)
 static struct cov_model *load(const char *name, int *ret, struct da_err *err)
 {
 	struct cov_model *m = cov_test_model();
-	struct cov_parse p = {NULL, NULL, NULL};
+	struct cov_parse p = {NULL, NULL, NULL, NULL};
 	enum cov_format f = COV_FORMAT_UNKNOWN;
 
 	da_err_clear(err);
@@ -82,7 +82,7 @@ static void test_very_good_coverage(void)
 	cov_model_free(m);
 
 	{
-		struct cov_parse p = {NULL, NULL, NULL};
+		struct cov_parse p = {NULL, NULL, NULL, NULL};
 
 		m = cov_test_model();
 		p.model = m;
@@ -121,7 +121,7 @@ static void test_diff_cover(void)
 
 	/* Both diff_cover reports into one model: the sum of the two. */
 	{
-		struct cov_parse p = {NULL, NULL, NULL};
+		struct cov_parse p = {NULL, NULL, NULL, NULL};
 		m = cov_test_model();
 		p.model = m;
 		r = cov_parse_lcov(&p,

@@ -201,7 +201,7 @@ static void test_map_and_files(void)
 {
 	struct da_err err = DA_ERR_INIT;
 	struct cov_model *m = NULL;
-	struct cov_parse p = {NULL, upper_map, NULL};
+	struct cov_parse p = {NULL, upper_map, NULL, NULL};
 	const char *path;
 	int calls = 0;
 
@@ -229,7 +229,7 @@ static void test_map_and_files(void)
 static int parse_stdin(struct cov_model *m, int fd, enum cov_format *ret_f,
 		       struct da_err *err)
 {
-	struct cov_parse p = {NULL, NULL, NULL};
+	struct cov_parse p = {NULL, NULL, NULL, NULL};
 	int saved = dup(0), r;
 
 	p.model = m;
