@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define DA_COV_HEAD 4096
@@ -85,6 +86,24 @@ static const char *skip_past(const char *p, const char *end, const char *e)
 	return NULL;
 }
 
+/*
+ * Past a <!DOCTYPE ...> declaration, whose internal subset "[ ... ]" may
+ * hold '>' of its own (entity declarations). NULL when it does not end.
+ */
+static const char *skip_decl(const char *p, const char *end)
+{
+	const char *q;
+
+	for (q = p; q < end && *q != '>' && *q != '['; q++)
+		;
+	if (q < end && *q == '[') {
+		q = skip_past(q, end, "]");
+		if (!q)
+			return NULL;
+	}
+	return skip_past(q, end, ">");
+}
+
 static enum cov_format detect_xml(const char *p, const char *end)
 {
 	const char *name;
@@ -100,7 +119,7 @@ static enum cov_format detect_xml(const char *p, const char *end)
 		else if (starts(p, (size_t)(end - p), "<!--"))
 			p = skip_past(p, end, "-->");
 		else if (starts(p, (size_t)(end - p), "<!"))
-			p = skip_past(p, end, ">");
+			p = skip_decl(p, end);
 		else
 			break;
 		if (!p)
@@ -229,6 +248,7 @@ static int read_head(const char *path, char *head, size_t *ret_n,
 	size_t n = 0;
 	ssize_t got;
 	off_t at;
+	struct stat st;
 	FILE *in;
 	int r;
 
@@ -259,6 +279,13 @@ static int read_head(const char *path, char *head, size_t *ret_n,
 		return da_err_set(err, errno == ENOENT ? DA_ENOENT : DA_EIO,
 				  "cannot open '%s': %s", path,
 				  strerror(errno));
+	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+		(void)fclose(in);
+		return da_err_set(err, DA_EINVAL,
+				  "cannot read '%s': it is a directory; name "
+				  "a report file or a glob",
+				  path);
+	}
 	n = fread(head, 1, DA_COV_HEAD, in);
 	r = ferror(in);
 	/* Opened for reading only: ferror() above already saw any fault. */

@@ -1546,32 +1546,27 @@ int cov_report_text(const struct cov_report_ctx *ctx, struct da_buf *out,
 		    struct da_err *err)
 {
 	const struct cov_result *res = ctx->result;
-	size_t start = out->len, i, n = cov_model_mismatches(ctx->model);
+	size_t start = out->len, i;
 	int r = 0;
 
+	/* The totals first, then each check. Mismatches, unmatched files and
+	 * notes are main's annotations, which a terminal sees as lines of
+	 * their own: they are not repeated here. */
+	for (i = 0; r == 0 && i < COV__METRICS; i++) {
+		char pct[COV_PCT_SIZE];
+		struct cov_count c = res->total[i];
+
+		if (!c.total)
+			continue;
+		r = da_buf_addf(out, "%s %-12s %6s%% (%llu/%llu)\n",
+				i ? "      " : "totals",
+				cov_metric_name((enum cov_metric)i),
+				cov_pct_format(c, pct, sizeof(pct)),
+				(unsigned long long)c.covered,
+				(unsigned long long)c.total);
+	}
 	for (i = 0; r == 0 && i < res->nchecks; i++)
 		r = text_check(out, ctx, &res->checks[i]);
-	for (i = 0; r == 0 && i < n; i++) {
-		r = da_buf_adds(out, "warning: ");
-		if (r == 0)
-			r = clean(out, cov_model_mismatch(ctx->model, i),
-				  CLEAN_TEXT, MAX_NAME);
-		if (r == 0)
-			r = da_buf_addch(out, '\n');
-	}
-	if (r == 0 && ctx->nunmatched)
-		r = da_buf_addf(out,
-				"warning: %zu report file%s match no file in "
-				"the repository\n",
-				ctx->nunmatched,
-				ctx->nunmatched == 1 ? "" : "s");
-	for (i = 0; r == 0 && i < ctx->nnotes; i++) {
-		r = da_buf_adds(out, "note: ");
-		if (r == 0)
-			r = clean(out, ctx->notes[i], CLEAN_TEXT, MAX_NAME);
-		if (r == 0)
-			r = da_buf_addch(out, '\n');
-	}
 	if (r == 0)
 		r = verdict_line(out, ctx, AS_TEXT);
 	if (r == 0)

@@ -235,6 +235,14 @@ static void test_detect(void)
 	    {"<?xml version=\"1.0\"?><!DOCTYPE report PUBLIC \"-//JACOCO//DTD "
 	     "Report 1.1//EN\" \"report.dtd\"><report name=\"x\">",
 	     COV_FORMAT_JACOCO},
+	    /* an internal subset holds '>' of its own */
+	    {"<?xml version=\"1.0\"?>\n<!DOCTYPE coverage [\n"
+	     "  <!ENTITY a \"x\">\n  <!ELEMENT coverage ANY>\n]>\n"
+	     "<coverage line-rate=\"1\"><packages>",
+	     COV_FORMAT_COBERTURA},
+	    {"<!DOCTYPE report [<!ENTITY x \"y\">]><report name=\"x\">",
+	     COV_FORMAT_JACOCO},
+	    {"<!DOCTYPE report [<!ENTITY x \"y\">", COV_FORMAT_UNKNOWN},
 	    {"<coverage>", COV_FORMAT_UNKNOWN},
 	    {"<html><body>", COV_FORMAT_UNKNOWN},
 	    {"<?xml version=\"1.0\"", COV_FORMAT_UNKNOWN},
