@@ -909,10 +909,17 @@ static long long utf8_chars(const char *s)
 
 struct find {
 	const char *marker;
-	json_int_t id;
+	json_int_t id;	   /* the first marked comment a bot wrote */
+	json_int_t any_id; /* the first marked comment of anyone */
 };
 
-/* Stops at the first comment whose body holds the marker. */
+/*
+ * Looks for the comment whose body holds the marker. A bot's (ours: a
+ * workflow token comments as a bot) is preferred, so a person who quotes
+ * the marker in a comment of their own does not make us edit theirs; it
+ * stops at the first one. Anyone's that starts with the marker is kept
+ * as the fallback, for tokens that comment as a user.
+ */
 static int find_marker(void *ctx, json_t *page, int *stop, struct da_err *err)
 {
 	struct find *f = ctx;
@@ -923,14 +930,20 @@ static int find_marker(void *ctx, json_t *page, int *stop, struct da_err *err)
 	json_array_foreach(page, i, c)
 	{
 		const char *body = da_json_str(c, "body", NULL);
+		const char *type = da_json_str(c, "user.type", "");
 		json_t *id = json_object_get(c, "id");
 
 		if (!body || !strstr(body, f->marker) || !json_is_integer(id) ||
 		    json_integer_value(id) <= 0)
 			continue;
-		f->id = json_integer_value(id);
-		*stop = 1;
-		return 0;
+		/* ours start with the marker; a quote of it rarely does */
+		if (!f->any_id && !strncmp(body, f->marker, strlen(f->marker)))
+			f->any_id = json_integer_value(id);
+		if (strcmp(type, "Bot") == 0) {
+			f->id = json_integer_value(id);
+			*stop = 1;
+			return 0;
+		}
 	}
 	return 0;
 }
@@ -943,7 +956,7 @@ static int upsert(struct da_github *gh, const char *repo, long number,
 	struct da_buf path = DA_BUF_INIT(1024);
 	struct da_buf url = DA_BUF_INIT(DA_MAX_HTTP_URL);
 	struct da_buf text = DA_BUF_INIT(MAX_REQUEST_BODY);
-	struct find f = {marker, 0};
+	struct find f = {marker, 0, 0};
 	json_t *req = NULL, *answer = NULL;
 	const char *method, *html;
 	char route[MAX_ROUTE];
@@ -999,6 +1012,8 @@ static int upsert(struct da_github *gh, const char *repo, long number,
 		       err);
 	if (r < 0)
 		goto out;
+	if (f.id <= 0)
+		f.id = f.any_id;
 	if (f.id > 0) {
 		method = "PATCH";
 		da_buf_reset(&path);
@@ -1014,6 +1029,25 @@ static int upsert(struct da_github *gh, const char *repo, long number,
 	route_of(da_buf_str(&path), route, sizeof(route));
 	r = exchange(gh, method, da_buf_str(&url), route, &text, resp, &answer,
 		     err);
+	if (r < 0 && f.id > 0 && (resp->status == 403 || resp->status == 404)) {
+		/* a marked comment we may not edit (someone else's): post a
+		 * comment of our own instead; a token that may not write
+		 * at all is refused again, and that answer stands */
+		f.id = 0;
+		method = "POST";
+		da_buf_reset(&path);
+		da_buf_reset(&url);
+		if (da_buf_addf(&path, "/repos/%s/issues/%ld/comments", repo,
+				number) < 0 ||
+		    da_buf_addf(&url, "%s%s", gh->api, da_buf_str(&path)) < 0)
+			goto nomem;
+		route_of(da_buf_str(&path), route, sizeof(route));
+		da_err_clear(err);
+		da_http_response_release(resp);
+		da_http_response_init(resp);
+		r = exchange(gh, method, da_buf_str(&url), route, &text, resp,
+			     &answer, err);
+	}
 	if (r < 0)
 		goto out;
 	html = da_json_str(answer, "html_url", "");

@@ -11,6 +11,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,6 +104,21 @@ int da_proc_run(const char *const argv[], const char *cwd,
 	memset(res, 0, sizeof(*res));
 	if (!argv || !argv[0])
 		return da_err_set(err, DA_EINVAL, "no program to run");
+	/* posix_spawn() reports a bad cwd as its own ENOENT, which would
+	 * read as the program missing from PATH: look first. */
+	if (cwd) {
+		struct stat st;
+
+		e = stat(cwd, &st) < 0	  ? errno
+		    : S_ISDIR(st.st_mode) ? 0
+					  : ENOTDIR;
+		if (e)
+			return da_err_set(
+			    err,
+			    e == ENOENT || e == ENOTDIR ? DA_ENOENT : DA_EIO,
+			    "cannot run '%s' in '%s': %s", argv[0], cwd,
+			    strerror(e));
+	}
 	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		e = errno;
 		r = da_err_set(err, DA_EIO, "cannot run '%s': %s", argv[0],
@@ -145,7 +161,8 @@ int da_proc_run(const char *const argv[], const char *cwd,
 	outp[1] = errp[1] = -1;
 
 	while (open_fds > 0) {
-		struct pollfd pf[2] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
+		struct pollfd pf[2] = {{outp[0], POLLIN, 0},
+				       {errp[0], POLLIN, 0}};
 		int i;
 
 		if (poll(pf, 2, -1) < 0) {
@@ -154,13 +171,17 @@ int da_proc_run(const char *const argv[], const char *cwd,
 			e = errno;
 			r = da_err_set(err, DA_EIO, "cannot read from '%s': %s",
 				       argv[0], strerror(e));
+			/* a child blocked on a full pipe would never end */
+			kill(-pid, SIGKILL);
+			killed = 1;
 			break;
 		}
 		for (i = 0; i < 2; i++) {
 			ssize_t n;
 			int *fd = i ? &errp[0] : &outp[0];
 
-			if (*fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (*fd < 0 ||
+			    !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			n = read(*fd, chunk, sizeof(chunk));
 			if (n < 0 && errno == EINTR)
@@ -177,9 +198,10 @@ int da_proc_run(const char *const argv[], const char *cwd,
 				continue;
 			}
 			if (max && out->len - start + (size_t)n > max) {
-				r = da_err_set(err, DA_ELIMIT,
-					       "output of '%s' is over %zu bytes",
-					       argv[0], max);
+				r = da_err_set(
+				    err, DA_ELIMIT,
+				    "output of '%s' is over %zu bytes", argv[0],
+				    max);
 			} else if (da_buf_add(out, chunk, (size_t)n) < 0) {
 				r = da_err_set(err, DA_ELIMIT,
 					       "output of '%s' is too large",

@@ -637,6 +637,84 @@ out:
 	return r;
 }
 
+/* The commit id ref names in repo into out (reset first): 1, 0 when it
+ * names none, or an error. */
+static int commit_id(const char *repo, const char *ref, struct da_buf *out,
+		     struct da_err *err)
+{
+	struct da_buf spec = DA_BUF_INIT(DA_MAX_GIT_REF + 16);
+	struct da_proc_result res;
+	const char *argv[] = {"git",	 "rev-parse", "--verify",
+			      "--quiet", NULL,	      NULL};
+	int r;
+
+	da_buf_reset(out);
+	if (*ref == '-')
+		return 0;
+	if (da_buf_addf(&spec, "%s^{commit}", ref) < 0) {
+		da_buf_release(&spec);
+		return da_err_set(err, DA_ELIMIT, "ref '%.64s...' is too long",
+				  ref);
+	}
+	argv[4] = da_buf_str(&spec);
+	r = da_proc_run(argv, repo, git_env, out, 0, &res, err);
+	da_buf_release(&spec);
+	if (r < 0)
+		return r;
+	if (res.status == 1)
+		return 0;
+	if (res.status != 0)
+		return git_failed("rev-parse", &res, err);
+	while (out->len && (out->data[out->len - 1] == '\n' ||
+			    out->data[out->len - 1] == '\r'))
+		da_buf_truncate(out, out->len - 1);
+	return out->len ? 1 : 0;
+}
+
+int cov_changed_tested(const char *repo, struct da_buf *base,
+		       struct da_buf *head, struct da_err *err)
+{
+	struct da_buf at = DA_BUF_INIT(256), want = DA_BUF_INIT(256);
+	struct da_buf second = DA_BUF_INIT(256);
+	int r;
+
+	r = commit_id(repo, "HEAD", &at, err);
+	if (r <= 0)
+		goto out; /* no HEAD: leave the refs, the diff will say */
+	r = commit_id(repo, da_buf_str(head), &want, err);
+	if (r < 0)
+		goto out;
+	if (r == 1 && !strcmp(da_buf_str(&at), da_buf_str(&want))) {
+		r = 0; /* the head itself is checked out */
+		goto out;
+	}
+	r = commit_id(repo, "HEAD^2", &second, err);
+	if (r < 0)
+		goto out;
+	if (r == 1 && want.len &&
+	    !strcmp(da_buf_str(&second), da_buf_str(&want))) {
+		/* the merge commit of the pull request: what it adds to the
+		 * base branch it was merged onto */
+		da_buf_reset(base);
+		da_buf_reset(head);
+		r = da_buf_adds(base, "HEAD^1") < 0 ||
+			    da_buf_adds(head, "HEAD") < 0
+			? da_err_set(err, DA_ENOMEM, "out of memory")
+			: 1;
+		goto out;
+	}
+	/* something else was tested: its own tree, against the base */
+	da_buf_reset(head);
+	r = da_buf_adds(head, "HEAD") < 0
+		? da_err_set(err, DA_ENOMEM, "out of memory")
+		: 1;
+out:
+	da_buf_release(&at);
+	da_buf_release(&want);
+	da_buf_release(&second);
+	return r;
+}
+
 static int check_ref(const char *repo, const char *what, const char *ref,
 		     struct da_err *err)
 {
@@ -691,8 +769,10 @@ int cov_diff_git(const char *repo, const char *base, const char *head,
 	struct da_buf out = DA_BUF_INIT(DA_MAX_DIFF_BYTES);
 	struct da_proc_result res;
 	/* The -c settings and prefixes keep a user's configuration
-	 * (diff.noprefix, diff.mnemonicPrefix, diff.relative) from changing
-	 * the names the parser reads. */
+	 * (diff.noprefix, diff.mnemonicPrefix) from changing the names the
+	 * parser reads. --relative names files from repo, as git ls-files
+	 * there does (cov_paths): a workspace below the repository's top
+	 * would otherwise see "sub/a.c" here and "a.c" in the model. */
 	const char *argv[] = {"git",
 			      "-c",
 			      "core.quotePath=false",
@@ -706,6 +786,7 @@ int cov_diff_git(const char *repo, const char *base, const char *head,
 			      "--diff-filter=AMR",
 			      "--src-prefix=a/",
 			      "--dst-prefix=b/",
+			      "--relative",
 			      NULL,
 			      "--",
 			      NULL};
@@ -724,7 +805,7 @@ int cov_diff_git(const char *repo, const char *base, const char *head,
 		r = da_err_set(err, DA_ELIMIT, "refs too long to compare");
 		goto out;
 	}
-	argv[13] = da_buf_str(&range);
+	argv[14] = da_buf_str(&range);
 	r = da_proc_run(argv, repo, git_env, &out, 0, &res, err);
 	if (r < 0)
 		goto out;

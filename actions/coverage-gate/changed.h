@@ -65,6 +65,20 @@ const uint32_t *cov_diff_lines(const struct cov_diff *diff, size_t i,
 int cov_changed_refs(const char *base, const char *head, struct da_buf *ret_base,
 		     struct da_buf *ret_head, struct da_err *err);
 
+/*
+ * Makes refs that came from a pull request event describe the tree the
+ * reports measured. actions/checkout checks out the pull request's merge
+ * commit by default (refs/pull/N/merge), whose line numbers differ from
+ * the head's wherever the base branch moved on: when HEAD in repo is that
+ * merge (its second parent is head), base becomes "HEAD^1" and head
+ * "HEAD", so the diff is what the pull request adds to the tree that was
+ * tested. When head itself is checked out nothing changes; when anything
+ * else is, head becomes "HEAD". Returns 1 when it changed a ref, 0 when
+ * not, or a negative DA_E*.
+ */
+int cov_changed_tested(const char *repo, struct da_buf *base,
+		       struct da_buf *head, struct da_err *err);
+
 /* Runs git diff in repo (NULL: the current directory) into *ret. */
 int cov_diff_git(const char *repo, const char *base, const char *head,
 		 struct cov_diff **ret, struct da_err *err);

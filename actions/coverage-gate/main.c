@@ -696,9 +696,16 @@ static int changed_lines(const struct da_opts *opts, struct gate *g,
 			 "The changed-line gate was skipped: this is not a "
 			 "pull request and no --base was given.");
 	else if (r > 0) {
-		r = cov_diff_git(cov_paths_workspace(g->paths),
-				 da_buf_str(&base), da_buf_str(&head), &g->diff,
-				 err);
+		r = 0;
+		/* refs from the event name the pull request, not
+		 * necessarily the tree that was checked out and tested */
+		if (!da_opt_given(opts, "head") && !da_opt_given(opts, "base"))
+			r = cov_changed_tested(cov_paths_workspace(g->paths),
+					       &base, &head, err);
+		if (r >= 0)
+			r = cov_diff_git(cov_paths_workspace(g->paths),
+					 da_buf_str(&base), da_buf_str(&head),
+					 &g->diff, err);
 		if (r == 0)
 			r = cov_changed_eval(
 			    g->model, g->diff, &g->policy, da_buf_str(&base),
@@ -934,8 +941,8 @@ static int post_comment(const struct da_opts *opts, struct gate *g,
 		goto out;
 	}
 	(void)da_gha_set_output(gha, "comment-url", da_buf_str(&url), NULL);
-	(void)fprintf(g->cmd == stdout ? stderr : stderr, "%s comment %s\n",
-		      created ? "posted" : "updated", da_buf_str(&url));
+	(void)fprintf(stderr, "%s comment %s\n", created ? "posted" : "updated",
+		      da_buf_str(&url));
 out:
 	da_github_free(gh);
 	da_buf_release(&body);
@@ -967,6 +974,32 @@ static int verdict_error(struct gate *g, struct da_err *err)
 	return -DA_EFAIL;
 }
 
+/* The directory a file is to be written in exists (path NULL or "":
+ * nothing to write). */
+static int dir_exists(const char *path, const char *what, struct da_err *err)
+{
+	struct da_buf dir = DA_BUF_INIT(DA_MAX_FS_PATH);
+	const char *slash;
+	struct stat st;
+	int r = 0;
+
+	if (!path || !*path)
+		return 0;
+	slash = strrchr(path, '/');
+	if (!slash)
+		return 0;
+	if (da_buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path)) <
+	    0)
+		r = da_err_set(err, DA_ELIMIT, "%s: the path is too long",
+			       what);
+	else if (stat(da_buf_str(&dir), &st) < 0 || !S_ISDIR(st.st_mode))
+		r = da_err_set(err, DA_ENOENT,
+			       "%s '%s': the directory '%s' does not exist",
+			       what, path, da_buf_str(&dir));
+	da_buf_release(&dir);
+	return r;
+}
+
 static int write_all(const struct da_opts *opts, struct gate *g,
 		     struct da_gha *gha, struct da_err *err)
 {
@@ -983,7 +1016,14 @@ static int write_all(const struct da_opts *opts, struct gate *g,
 		return da_err_set(err, DA_ENOMEM, "out of memory");
 	report_ctx(g, opts, &ctx, unmatched);
 
-	/* What can still fail comes first, so a failure writes nothing. */
+	/* What can still fail comes first, so a failure writes nothing:
+	 * both files' directories are looked at before either is written. */
+	r = dir_exists(da_opt_str(opts, "badge"), "--badge", err);
+	if (r == 0)
+		r = dir_exists(da_opt_str(opts, "write-baseline"),
+			       "--write-baseline", err);
+	if (r < 0)
+		goto out;
 	s = da_opt_str(opts, "badge");
 	if (s && *s) {
 		r = cov_report_badge(&ctx, g->policy.metric, &b, err);

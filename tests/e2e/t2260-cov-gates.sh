@@ -159,6 +159,12 @@ rm -f "$T/badge.svg"
 cg "${WS[@]}" --fail-under 200 --badge "$T/badge.svg" "$T/lcov.info"
 ok "$([ ! -e "$T/badge.svg" ]; echo $?)" "bad input writes no badge"
 
+cg "${WS[@]}" --badge "$T/badge.svg" --write-baseline "$T/no/such/dir/b.json" "$T/lcov.info"
+rc_is 2 "a baseline in a directory that does not exist: bad input"
+like "$err" "the directory '.*/no/such/dir' does not exist" "naming the directory"
+ok "$([ ! -e "$T/badge.svg" ]; echo $?)" "and the badge is not written either"
+nothing_written "nor anything else"
+
 cg "${WS[@]}" --json "$T/lcov.info"
 rc_is 1 "--json keeps the exit status"
 is "$(cg_json .verdict)" fail "--json verdict"

@@ -67,6 +67,30 @@ cg "${WS[@]}" --changed-fail-under 50 "$T/lcov.info"
 rc_is 0 "base and head from the pull request event"
 is "$(cg_output changed-lines-total)" 9 "the same 9 changed lines"
 
+# --- the merge commit actions/checkout makes for a pull request ---------------------
+# The base branch moved on (two lines at the top of a.c) before the merge:
+# in the tested tree the pull request's lines sit two lines lower than in
+# its head commit, and the report (made on that tree) says so.
+M=$T/merge
+GM=(git -C "$M" -c user.name=t -c user.email=t@example.com)
+git clone -q "$R" "$M"
+git -C "$M" checkout -q -b pr origin/main
+{ printf 'int top1;\nint top2;\n'; cat "$M/src/a.c"; } >"$M/a.tmp" && mv "$M/a.tmp" "$M/src/a.c"
+"${GM[@]}" commit -qam "main moves on above the change"
+"${GM[@]}" merge -q --no-ff -m merge origin/feature
+{
+	printf 'SF:%s\n' "$M/src/a.c"
+	for n in $(seq 1 17); do
+		case $n in 15 | 16) h=0 ;; *) h=1 ;; esac
+		printf 'DA:%d,%d\n' "$n" "$h"
+	done
+	printf 'end_of_record\nSF:%s\nDA:1,1\nDA:2,1\nDA:3,0\nDA:4,0\nend_of_record\n' "$M/src/n.c"
+} >"$T/merge.info"
+cg --workspace "$M" --fail-under 0 --changed-fail-under 50 "$T/merge.info"
+rc_is 0 "on the merge commit, the pull request's own lines are judged"
+is "$(cg_output changed-lines-covered)/$(cg_output changed-lines-total)" 5/9 \
+	"5/9 on the tested tree's line numbers, not the head commit's"
+
 # --- annotations in Actions ------------------------------------------------------
 CG_ENV+=(GITHUB_ACTIONS=true)
 cg "${WS[@]}" --changed-fail-under 50 "$T/lcov.info"

@@ -21,7 +21,9 @@ cat >"$T/state.json" <<'EOF'
   },
   "issues": [{"repo": "octo/shop", "number": 9, "pull_request": true}],
   "comments": [
-    {"id": 100, "repo": "octo/shop", "issue_number": 9, "body": "LGTM", "user": "octocat"}
+    {"id": 100, "repo": "octo/shop", "issue_number": 9, "body": "LGTM", "user": "octocat"},
+    {"id": 101, "repo": "octo/shop", "issue_number": 9, "user": "octocat",
+     "body": "why does <!-- deploy-actions/coverage-gate Coverage --> show up?"}
   ]
 }
 EOF
@@ -56,8 +58,10 @@ marker='<!-- deploy-actions/coverage-gate Coverage -->'
 CG_ENV=("${PR_ENV[@]}" GITHUB_TOKEN=w-token-123)
 cg --workspace "$W" --unmatched ignore --comment "$W/lcov.info"
 rc_is 1 "70% fails the default 80 with a comment asked for"
-is "$(jq '[.comments[] | select(.issue_number == 9)] | length' "$T/dump.json")" 2 \
-	"one comment was added beside the reviewer's"
+is "$(jq '[.comments[] | select(.issue_number == 9)] | length' "$T/dump.json")" 3 \
+	"one comment was added beside the reviewers'"
+is "$(jq -r '.comments[] | select(.id == 101) | .body' "$T/dump.json")" \
+	"why does $marker show up?" "a person's comment that quotes the marker is left alone"
 first=$(jq -r '[.comments[] | select(.body | startswith("<!-- deploy-actions"))][0].id' "$T/dump.json")
 like "$(jq -r ".comments[] | select(.id == $first) | .body" "$T/dump.json")" \
 	"^$marker" "it starts with the hidden marker"
@@ -71,14 +75,14 @@ is "$(jq -r '[.requests[] | select(.method == "POST")][0].api_version' "$T/dump.
 sed -i 's/^DA:8,0/DA:8,1/' "$W/lcov.info"
 cg --workspace "$W" --unmatched ignore --comment "$W/lcov.info"
 rc_is 0 "80% passes"
-is "$(jq '[.comments[] | select(.issue_number == 9)] | length' "$T/dump.json")" 2 \
+is "$(jq '[.comments[] | select(.issue_number == 9)] | length' "$T/dump.json")" 3 \
 	"the second run adds no comment"
 like "$(jq -r ".comments[] | select(.id == $first) | .body" "$T/dump.json")" \
 	'80\.00%' "it updated the first one"
 is "$(jq -r '.requests[-1].method' "$T/dump.json")" PATCH "with a PATCH"
 
 cg --workspace "$W" --unmatched ignore --comment --title 'Coverage (api)' "$W/lcov.info"
-is "$(jq '[.comments[] | select(.issue_number == 9)] | length' "$T/dump.json")" 3 \
+is "$(jq '[.comments[] | select(.issue_number == 9)] | length' "$T/dump.json")" 4 \
 	"another title keeps a comment of its own"
 like "$out" '::add-mask::w-token-123' "the token is masked for the runner"
 unlike "$(printf '%s\n%s\n' "$out" "$err" | grep -v '^::add-mask::')" 'w-token-123' \

@@ -495,6 +495,14 @@ static void test_git(void)
 		ok(0, "change to the repository");
 	}
 
+	/* A workspace below the repository's top: names relative to it,
+	 * as git ls-files there gives them to the model (main has no
+	 * sub/ of its own: an empty directory stands for it). */
+	if (sh(da_buf_str(&repo), "mkdir -p sub") != 0)
+		ok(0, "make the subdirectory");
+	is_str(git_diff(in_dir("repo/sub"), "main", "feature", &r, &err),
+	       "k.c:1;", "in a subdirectory: names relative to it");
+
 	/* Refs the clone does not have. */
 	is_str(git_diff(da_buf_str(&repo), "nosuch", "feature", &r, &err),
 	       "error", "a missing base");
@@ -825,6 +833,69 @@ static void test_eval(void)
 	cov_model_free(m);
 }
 
+/*
+ * cov_changed_tested(): a clone of the test repository with the pull
+ * request's merge commit checked out (as actions/checkout does), with the
+ * head itself checked out, and with something else.
+ */
+static void test_tested(void)
+{
+	struct da_err err = DA_ERR_INIT;
+	struct da_buf base = DA_BUF_INIT(0), head = DA_BUF_INIT(0);
+	struct da_buf feature = DA_BUF_INIT(0), main_sha = DA_BUF_INIT(0);
+	const char *dir = in_dir("merge");
+	int r;
+
+	if (sh(da_buf_str(cov_test_dir()),
+	       "set -e\n"
+	       "rm -rf merge\n"
+	       "git clone -q repo merge\n"
+	       "cd merge\n"
+	       "git checkout -q -b pr origin/main\n"
+	       "git merge -q --no-ff -m merge origin/feature\n") != 0 ||
+	    sh_out(dir, "git rev-parse origin/feature", &feature) != 0 ||
+	    sh_out(dir, "git rev-parse origin/main~1", &main_sha) != 0) {
+		ok(0, "a merge commit as actions/checkout makes it");
+		return;
+	}
+	da_buf_truncate(&feature, feature.len - 1);
+	da_buf_truncate(&main_sha, main_sha.len - 1);
+
+	(void)da_buf_adds(&base, da_buf_str(&main_sha));
+	(void)da_buf_adds(&head, da_buf_str(&feature));
+	r = cov_changed_tested(dir, &base, &head, &err);
+	is_int(r, 1, "the merge commit checked out: the refs change");
+	is_str(da_buf_str(&base), "HEAD^1", "base: the merge's first parent");
+	is_str(da_buf_str(&head), "HEAD", "head: the merge itself");
+	{
+		int dr;
+		is_str(git_diff(dir, "HEAD^1", "HEAD", &dr, &err),
+		       feature_lines,
+		       "its diff is what the pull request adds, on the lines "
+		       "that were tested");
+	}
+
+	(void)sh(dir, "git checkout -q origin/feature");
+	da_buf_reset(&base);
+	da_buf_reset(&head);
+	(void)da_buf_adds(&base, da_buf_str(&main_sha));
+	(void)da_buf_adds(&head, da_buf_str(&feature));
+	r = cov_changed_tested(dir, &base, &head, &err);
+	is_int(r, 0, "the head checked out: nothing changes");
+	is_str(da_buf_str(&head), da_buf_str(&feature), "head stays");
+
+	(void)sh(dir, "git checkout -q origin/main");
+	r = cov_changed_tested(dir, &base, &head, &err);
+	is_int(r, 1, "another commit checked out");
+	is_str(da_buf_str(&head), "HEAD", "head becomes the tested tree");
+	is_str(da_buf_str(&base), da_buf_str(&main_sha), "base stays");
+
+	da_buf_release(&base);
+	da_buf_release(&head);
+	da_buf_release(&feature);
+	da_buf_release(&main_sha);
+}
+
 static void run_tests(void)
 {
 	struct da_buf out = DA_BUF_INIT(0);
@@ -848,9 +919,10 @@ static void run_tests(void)
 	unsetenv("GIT_WORK_TREE");
 
 	test_refs();
-	if (sh_out(NULL, "git --version", &out) == 0)
+	if (sh_out(NULL, "git --version", &out) == 0) {
 		test_git();
-	else
+		test_tested();
+	} else
 		diag("no git here: the git tests are left out");
 	test_eval();
 

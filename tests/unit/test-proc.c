@@ -16,11 +16,12 @@ static void run_tests(void)
 	da_buf_init(&out, 1 << 20);
 
 	{
-		const char *argv[] = {"sh", "-c", "printf 'a b\\n'; echo oops >&2",
-				      NULL};
+		const char *argv[] = {"sh", "-c",
+				      "printf 'a b\\n'; echo oops >&2", NULL};
 		r = da_proc_run(argv, NULL, NULL, &out, 0, &res, &err);
 		is_int(r, 0, "a shell runs");
-		is_str(da_buf_str(&out), "a b\n", "its standard output is read");
+		is_str(da_buf_str(&out), "a b\n",
+		       "its standard output is read");
 		is_int(res.status, 0, "exit status 0");
 		is_str(da_proc_reason(&res, why, sizeof(why)), "oops",
 		       "standard error gives the reason");
@@ -58,9 +59,23 @@ static void run_tests(void)
 		has_str(err.msg, "not found on PATH", "says so");
 	}
 	{
+		/* The program is there; the directory is not. */
+		const char *argv[] = {"sh", "-c", "true", NULL};
+		r = da_proc_run(argv, "/da-no-such-directory", NULL, &out, 0,
+				&res, &err);
+		is_int(r, -DA_ENOENT, "a missing cwd");
+		has_str(err.msg, "cannot run 'sh' in '/da-no-such-directory': ",
+			"names the directory");
+		ok(!strstr(err.msg, "PATH"), "and does not blame PATH");
+		r = da_proc_run(argv, "/dev/null", NULL, &out, 0, &res, &err);
+		is_int(r, -DA_ENOENT, "a cwd that is no directory");
+		has_str(err.msg, "Not a directory", "says so");
+	}
+	{
 		const char *argv[] = {"sh", "-c", "yes 0123456789", NULL};
 		r = da_proc_run(argv, NULL, NULL, &out, 4096, &res, &err);
-		is_int(r, -DA_ELIMIT, "output over the ceiling stops the child");
+		is_int(r, -DA_ELIMIT,
+		       "output over the ceiling stops the child");
 		is_int((int)out.len, 0, "and keeps nothing");
 		has_str(err.msg, "over 4096 bytes", "names the ceiling");
 	}
