@@ -85,6 +85,17 @@ rc_is 2 "a warning band under the failing band is a usage error"
 like "$err" 'would never show.*fail-under to 0' "and says how to get a warning-only gate"
 nothing_written "a usage error writes nothing"
 
+# many warned checks: a few by name, the rest counted (GitHub shows 10)
+CG_ENV=(GITHUB_ACTIONS=true)
+cg "${WS[@]}" --fail-under 0 --path-thresholds 'src/api/a.c: 0/95' \
+	--path-thresholds 'src/api/b.c: 0/95' --path-thresholds 'lib/c.c: 0/95' \
+	--path-thresholds 'src/**: 0/95' --path-thresholds 'src/api/**: 0/95' \
+	--path-thresholds 'lib/**: 0/95' --thresholds 'branches: 0/95' "$T/lcov.info"
+rc_is 0 "seven warned checks"
+is "$(grep -c '^::warning' "$T/.run.out")" 5 "four warnings by name and one that counts the rest"
+like "$out" '::warning.*3 more checks warn; see the job summary' "the count is right"
+CG_ENV=()
+
 # --- other metrics ------------------------------------------------------------
 cg "${WS[@]}" --fail-under 0 --thresholds 'branches: 60' "$T/lcov.info"
 rc_is 1 "branches 50% under 'branches: 60' fails"
