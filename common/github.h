@@ -39,13 +39,14 @@
 struct da_github;
 
 struct da_github_options {
-	const char *api_url; /* NULL: GITHUB_API_URL or https://api.github.com */
-	const char *token;   /* NULL or "": no Authorization header */
+	const char
+	    *api_url;	   /* NULL: GITHUB_API_URL or https://api.github.com */
+	const char *token; /* NULL or "": no Authorization header */
 	const struct da_http_options *http; /* NULL: defaults */
 };
 
-int da_github_new(const struct da_github_options *opts,
-		  struct da_github **ret, struct da_err *err);
+int da_github_new(const struct da_github_options *opts, struct da_github **ret,
+		  struct da_err *err);
 void da_github_free(struct da_github *gh);
 
 /*

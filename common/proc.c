@@ -173,7 +173,6 @@ int da_proc_run(const char *const argv[], const char *cwd,
 				       argv[0], strerror(e));
 			/* a child blocked on a full pipe would never end */
 			kill(-pid, SIGKILL);
-			killed = 1;
 			break;
 		}
 		for (i = 0; i < 2; i++) {

@@ -29,7 +29,7 @@
 #define DA_PROC_STDERR_MAX 2048
 
 struct da_proc_result {
-	int status;	/* exit status, or 128 + signal */
+	int status; /* exit status, or 128 + signal */
 	char stderr_tail[DA_PROC_STDERR_MAX + 1]; /* NUL-terminated */
 };
 

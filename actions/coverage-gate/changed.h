@@ -62,8 +62,9 @@ const uint32_t *cov_diff_lines(const struct cov_diff *diff, size_t i,
  * base (not a pull request and none given: the changed-line gate is
  * skipped), or a negative DA_E* (an event file that will not read).
  */
-int cov_changed_refs(const char *base, const char *head, struct da_buf *ret_base,
-		     struct da_buf *ret_head, struct da_err *err);
+int cov_changed_refs(const char *base, const char *head,
+		     struct da_buf *ret_base, struct da_buf *ret_head,
+		     struct da_err *err);
 
 /*
  * Makes refs that came from a pull request event describe the tree the

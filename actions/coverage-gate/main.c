@@ -459,7 +459,8 @@ static int build_policy(const struct da_opts *opts, struct cov_policy *pol,
 		return da_err_set(err, DA_EINVAL,
 				  "--empty: '%s' is not fail, pass or skip", s);
 	s = da_opt_str(opts, "unmatched");
-	if (strcmp(s, "warn") && strcmp(s, "fail") && strcmp(s, "ignore"))
+	if (strcmp(s, "warn") != 0 && strcmp(s, "fail") != 0 &&
+	    strcmp(s, "ignore") != 0)
 		return da_err_set(err, DA_EINVAL,
 				  "--unmatched: '%s' is not warn, fail or "
 				  "ignore",
@@ -605,7 +606,7 @@ static int expand(struct gate *g, const char *pattern, struct da_err *err)
 	if (r == 0 && w.nfound == 0)
 		r = da_err_set(err, DA_EINVAL, "no report matches '%s'",
 			       pattern);
-	if (r == 0)
+	if (r == 0 && w.nfound > 1)
 		qsort(w.found, w.nfound, sizeof(*w.found), cmp_str);
 	for (i = 0; i < w.nfound; i++) {
 		if (r == 0)

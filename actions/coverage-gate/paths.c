@@ -391,7 +391,8 @@ static int build_suffixes(struct cov_paths *p)
 					       hk);
 				/* git lists a file in conflict once a stage. */
 				if (e && e->val != f &&
-				    (e->val == ambiguous || strcmp(e->val, f)))
+				    (e->val == ambiguous ||
+				     strcmp(e->val, f) != 0))
 					e->val = ambiguous;
 				else if (!e && table_put(&p->suffix, f + k, hk,
 							 f) < 0)
@@ -840,7 +841,7 @@ static int set_workspace(struct cov_paths *p, const char *given,
 	if (p->ws[0] == '/')
 		real = realpath(p->ws, NULL);
 	if (real && normalize(real, &p->a) == 0 &&
-	    strcmp(da_buf_str(&p->a), p->ws)) {
+	    strcmp(da_buf_str(&p->a), p->ws) != 0) {
 		p->ws_real = strdup(da_buf_str(&p->a));
 		if (!p->ws_real)
 			r = da_err_set(err, DA_ENOMEM,
@@ -1002,7 +1003,7 @@ static int parse_module(const char *text, struct da_buf *out)
 			n = (size_t)(cut - s);
 		s = trim(s, n, &n);
 		if (!block) {
-			if (n < 7 || strncmp(s, "module", 6) ||
+			if (n < 7 || strncmp(s, "module", 6) != 0 ||
 			    !(isspace((unsigned char)s[6]) || s[6] == '"' ||
 			      s[6] == '`' || s[6] == '('))
 				continue;
@@ -1113,7 +1114,7 @@ static int read_modules(struct cov_paths *p, const char *given,
 		for (; r == 0 && s && *s; s += strlen(s) + 1) {
 			size_t len = strlen(s);
 
-			if (len < 6 || strcmp(s + len - 6, "go.mod") ||
+			if (len < 6 || strcmp(s + len - 6, "go.mod") != 0 ||
 			    (len > 6 && s[len - 7] != '/'))
 				continue;
 			/* The module given stands for the root's go.mod. */

@@ -42,16 +42,16 @@
 #include "common/error.h"
 
 struct cov_paths_config {
-	const char *workspace;	       /* NULL: GITHUB_WORKSPACE, else cwd */
-	const char *const *map;	       /* "from=>to" rules */
+	const char *workspace;	/* NULL: GITHUB_WORKSPACE, else cwd */
+	const char *const *map; /* "from=>to" rules */
 	size_t nmap;
-	const char *const *strip;      /* strip-prefix entries */
+	const char *const *strip; /* strip-prefix entries */
 	size_t nstrip;
-	const char *const *roots;      /* source-roots, relative to the
-					* workspace or absolute */
+	const char *const *roots; /* source-roots, relative to the
+				   * workspace or absolute */
 	size_t nroots;
-	const char *go_module;	       /* NULL: from go.mod files */
-	int use_git;		       /* list the repository's files */
+	const char *go_module; /* NULL: from go.mod files */
+	int use_git;	       /* list the repository's files */
 };
 
 struct cov_paths;
@@ -61,8 +61,8 @@ struct cov_paths;
  * use_git and it is a repository) and the go.mod module paths. A bad
  * path-map rule (no "=>", empty from) is -DA_EINVAL naming it.
  */
-int cov_paths_new(const struct cov_paths_config *config,
-		  struct cov_paths **ret, struct da_err *err);
+int cov_paths_new(const struct cov_paths_config *config, struct cov_paths **ret,
+		  struct da_err *err);
 void cov_paths_free(struct cov_paths *paths);
 
 /* A cov_path_fn: ctx is the struct cov_paths. */

@@ -106,8 +106,7 @@ int cov_report_outputs(const struct cov_report_ctx *ctx, struct da_gha *gha,
  * at most max of them; when there are more, one notice says how many
  * ranges were left out and points to the job summary. Written to out.
  */
-int cov_report_annotations(const struct cov_report_ctx *ctx,
-			   struct da_gha *gha, FILE *out, size_t max,
-			   struct da_err *err);
+int cov_report_annotations(const struct cov_report_ctx *ctx, struct da_gha *gha,
+			   FILE *out, size_t max, struct da_err *err);
 
 #endif
