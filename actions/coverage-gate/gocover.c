@@ -13,10 +13,17 @@
  * statements metric is Σ numstmt. For the lines metric each line of a
  * block gets the largest count of the blocks of this report that touch it
  * (a condition line shares the "{" of the next block), after duplicate
- * blocks of the report were merged; that line view is gathered per report
- * and added to the model at the end, so two reports still sum per line. A block
- * may span at most DA_MAX_GO_BLOCK_LINES lines, which bounds the line view by
- * the size of the report.
+ * blocks of the report were merged; that line view is made at the end of
+ * the report from its merged blocks, one file at a time, and added to the
+ * model, so two reports still sum per line. A block may span at most
+ * DA_MAX_GO_BLOCK_LINES lines, which bounds the line view of a file by the
+ * size of the report.
+ *
+ * Profiles of "go test -coverpkg" repeat every block once per test
+ * package, in the same order: the k-th block of a run of one file's blocks
+ * keeps a hint (model.h, parse.h) to its statement and its merged block,
+ * so the repeats are found without hashing, and each file's merged blocks
+ * sit in a table of their own, close together in memory.
  *
  * Paths stay import paths; p->map (when set) sees each path, and the
  * go.mod mapping is its business.
@@ -32,16 +39,21 @@
 
 #define DA_MAX_GO_BLOCK_LINES 100000 /* lines one block may span */
 
-/* The blocks of one report, merged: (file, position) -> count. */
+/* Kinds of hints (parse.h) of the k-th block of a file's run. */
+enum { HINT_STATEMENT, HINT_BLOCK };
+
+/*
+ * The blocks of one report, merged: position -> count, in a table per file
+ * (the aux table of the file's hints, parse.h), so that a file's blocks
+ * lie together in memory.
+ */
 struct gblock {
-	struct cov_file *file; /* NULL: empty slot */
-	uint32_t pos[4];       /* sl, sc, el, ec */
+	uint32_t pos[4]; /* sl, sc, el, ec; sl 0: an empty slot */
 	uint64_t count;
 };
 
-/* The line view of one report: (file, line) -> largest count. */
+/* A line of the line view and the largest count of its blocks. */
 struct gline {
-	struct cov_file *file; /* NULL: empty slot */
 	uint32_t line;
 	uint64_t count;
 };
@@ -55,10 +67,9 @@ struct go {
 	struct cov_file *file; /* of the previous block */
 	struct da_buf last;    /* its path as the report wrote it */
 	struct da_buf path;
-	struct gline *g;
-	size_t gcap, gn;
-	struct gblock *b;
-	size_t bcap, bn;
+	struct cov_hints hints;
+	struct cov_file_hints *fh; /* file's */
+	size_t k;		   /* blocks in this run of file's */
 	struct da_err *err;
 };
 
@@ -80,59 +91,9 @@ static int nomem(struct go *s)
 			  s->name);
 }
 
-static size_t ghash(const struct cov_file *f, uint32_t line, size_t mask)
+static size_t bhash(const uint32_t *pos, size_t mask)
 {
-	uint64_t h = ((uint64_t)(uintptr_t)f ^ ((uint64_t)line << 32 | line)) *
-		     0x9e3779b97f4a7c15ull;
-
-	return (size_t)(h ^ (h >> 29)) & mask;
-}
-
-static int gline_grow(struct go *s)
-{
-	size_t ncap = s->gcap ? s->gcap * 2 : 64, i, j;
-	struct gline *ng = calloc(ncap, sizeof(*ng));
-
-	if (!ng)
-		return -DA_ENOMEM;
-	for (i = 0; i < s->gcap; i++) {
-		if (!s->g[i].file)
-			continue;
-		for (j = ghash(s->g[i].file, s->g[i].line, ncap - 1);
-		     ng[j].file; j = (j + 1) & (ncap - 1))
-			;
-		ng[j] = s->g[i];
-	}
-	free(s->g);
-	s->g = ng;
-	s->gcap = ncap;
-	return 0;
-}
-
-static int gline_max(struct go *s, uint32_t line, uint64_t count)
-{
-	size_t i, mask;
-
-	if ((s->gn + 1) * 10 > s->gcap * 7 && gline_grow(s) < 0)
-		return nomem(s);
-	mask = s->gcap - 1;
-	for (i = ghash(s->file, line, mask); s->g[i].file; i = (i + 1) & mask) {
-		if (s->g[i].file == s->file && s->g[i].line == line) {
-			if (count > s->g[i].count)
-				s->g[i].count = count;
-			return 0;
-		}
-	}
-	s->g[i].file = s->file;
-	s->g[i].line = line;
-	s->g[i].count = count;
-	s->gn++;
-	return 0;
-}
-
-static size_t bhash(const struct cov_file *f, const uint32_t *pos, size_t mask)
-{
-	uint64_t h = (uint64_t)(uintptr_t)f;
+	uint64_t h = 0;
 	size_t i;
 
 	for (i = 0; i < 4; i++)
@@ -140,80 +101,175 @@ static size_t bhash(const struct cov_file *f, const uint32_t *pos, size_t mask)
 	return (size_t)(h ^ (h >> 29)) & mask;
 }
 
-static int gblock_grow(struct go *s)
+static int gblock_grow(struct cov_file_hints *fh)
 {
-	size_t ncap = s->bcap ? s->bcap * 2 : 64, i, j;
-	struct gblock *nb = calloc(ncap, sizeof(*nb));
+	size_t ncap = fh->aux_cap ? fh->aux_cap * 2 : 16, i, j;
+	struct gblock *ob = fh->aux, *nb = calloc(ncap, sizeof(*nb));
 
 	if (!nb)
 		return -DA_ENOMEM;
-	for (i = 0; i < s->bcap; i++) {
-		if (!s->b[i].file)
+	for (i = 0; i < fh->aux_cap; i++) {
+		if (!ob[i].pos[0])
 			continue;
-		for (j = bhash(s->b[i].file, s->b[i].pos, ncap - 1); nb[j].file;
+		for (j = bhash(ob[i].pos, ncap - 1); nb[j].pos[0];
 		     j = (j + 1) & (ncap - 1))
 			;
-		nb[j] = s->b[i];
+		nb[j] = ob[i];
 	}
-	free(s->b);
-	s->b = nb;
-	s->bcap = ncap;
+	free(ob);
+	fh->aux = nb;
+	fh->aux_cap = ncap;
 	return 0;
 }
 
-/* Merges a block into this report's blocks, as the model does. */
-static int gblock_add(struct go *s, const uint32_t *pos, uint64_t count)
+static void gblock_merge(struct go *s, struct gblock *b, uint64_t count)
 {
+	if (s->or_mode)
+		b->count = b->count || count;
+	else if (b->count + count < count)
+		b->count = UINT64_MAX;
+	else
+		b->count += count;
+}
+
+static int same_pos(const uint32_t *a, const uint32_t *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+}
+
+/* Merges a block of s->file into this report's blocks, as the model does;
+ * *hint is a guess of its slot, set to the slot. */
+static int gblock_add(struct go *s, const uint32_t *pos, uint64_t count,
+		      uint32_t *hint)
+{
+	struct cov_file_hints *fh = s->fh;
+	struct gblock *b = fh->aux;
 	size_t i, mask;
 
-	if ((s->bn + 1) * 10 > s->bcap * 7 && gblock_grow(s) < 0)
-		return nomem(s);
-	mask = s->bcap - 1;
-	for (i = bhash(s->file, pos, mask); s->b[i].file; i = (i + 1) & mask) {
-		if (s->b[i].file == s->file &&
-		    memcmp(s->b[i].pos, pos, sizeof(s->b[i].pos)) == 0) {
-			if (s->or_mode)
-				s->b[i].count = s->b[i].count || count;
-			else if (s->b[i].count + count < count)
-				s->b[i].count = UINT64_MAX;
-			else
-				s->b[i].count += count;
+	if (hint && *hint < fh->aux_cap && same_pos(b[*hint].pos, pos)) {
+		gblock_merge(s, &b[*hint], count);
+		return 0;
+	}
+	if ((fh->aux_n + 1) * 10 > fh->aux_cap * 7) {
+		if (gblock_grow(fh) < 0)
+			return nomem(s);
+		b = fh->aux;
+	}
+	mask = fh->aux_cap - 1;
+	for (i = bhash(pos, mask); b[i].pos[0]; i = (i + 1) & mask) {
+		if (same_pos(b[i].pos, pos)) {
+			gblock_merge(s, &b[i], count);
+			if (hint)
+				*hint = (uint32_t)i;
 			return 0;
 		}
 	}
-	s->b[i].file = s->file;
-	memcpy(s->b[i].pos, pos, sizeof(s->b[i].pos));
-	s->b[i].count = s->or_mode ? count != 0 : count;
-	s->bn++;
+	memcpy(b[i].pos, pos, sizeof(b[i].pos));
+	b[i].count = s->or_mode ? count != 0 : count;
+	fh->aux_n++;
+	if (hint)
+		*hint = (uint32_t)i;
 	return 0;
 }
 
-/* The line view: each line of each block gets the largest count. */
-static int line_view(struct go *s)
+static int by_line(const void *a, const void *b)
 {
-	size_t i;
-	uint32_t line;
-	int r;
+	const struct gline *x = a, *y = b;
 
-	for (i = 0; i < s->bcap; i++) {
-		if (!s->b[i].file)
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/*
+ * The line view of one file's blocks (the table b of nb slots, sl 0 in an
+ * empty one): each line gets the largest count of the blocks that touch it. A
+ * file whose blocks cover most of their range is swept through an array indexed
+ * by line; a sparse one (a stray block far away) through its lines sorted
+ * instead, so the memory follows the lines of the blocks, never their distance.
+ * *scratch is kept between files.
+ */
+static int file_view(struct go *s, struct cov_file *file,
+		     const struct gblock *b, size_t nb, struct gline **scratch,
+		     size_t *scap)
+{
+	uint32_t lo = UINT32_MAX, hi = 0, line;
+	size_t i, k, span = 0, need, m = 0;
+	struct gline *g;
+	int r, dense;
+
+	for (i = 0; i < nb; i++) {
+		if (!b[i].pos[0])
 			continue;
-		s->file = s->b[i].file;
-		for (line = s->b[i].pos[0]; line <= s->b[i].pos[2]; line++) {
-			r = gline_max(s, line, s->b[i].count);
-			if (r < 0)
-				return r;
-		}
+		lo = b[i].pos[0] < lo ? b[i].pos[0] : lo;
+		hi = b[i].pos[2] > hi ? b[i].pos[2] : hi;
+		span += (size_t)(b[i].pos[2] - b[i].pos[0]) + 1;
 	}
-	for (i = 0; i < s->gcap; i++) {
-		if (!s->g[i].file)
-			continue;
-		r = cov_line_add(s->g[i].file, s->g[i].line, s->g[i].count,
-				 s->err);
+	if (!span || hi < lo)
+		return 0;
+	dense = (size_t)(hi - lo) + 1 <= 2 * span + 1024;
+	need = dense ? (size_t)(hi - lo) + 1 : span;
+	if (need > *scap || !*scratch) {
+		g = realloc(*scratch, need * sizeof(*g));
+		if (!g)
+			return nomem(s);
+		*scratch = g;
+		*scap = need;
+	}
+	g = *scratch;
+	if (dense) {
+		/* Dense: g[line - lo]; line 0 marks a line no block has. */
+		memset(g, 0, need * sizeof(*g));
+		for (i = 0; i < nb; i++)
+			for (line = b[i].pos[0];
+			     b[i].pos[0] && line <= b[i].pos[2]; line++) {
+				struct gline *e = &g[line - lo];
+
+				if (!e->line || b[i].count > e->count)
+					e->count = b[i].count;
+				e->line = line;
+			}
+		for (k = 0; k < need; k++)
+			if (g[k].line)
+				g[m++] = g[k];
+	} else {
+		for (i = 0; i < nb; i++)
+			for (line = b[i].pos[0];
+			     b[i].pos[0] && line <= b[i].pos[2]; line++) {
+				g[m].line = line;
+				g[m++].count = b[i].count;
+			}
+		qsort(g, m, sizeof(*g), by_line);
+		for (i = 0, k = 0; i < m; i++) {
+			if (k && g[k - 1].line == g[i].line) {
+				if (g[i].count > g[k - 1].count)
+					g[k - 1].count = g[i].count;
+				continue;
+			}
+			g[k++] = g[i];
+		}
+		m = k;
+	}
+	for (k = 0; k < m; k++) {
+		r = cov_line_add(file, g[k].line, g[k].count, s->err);
 		if (r < 0)
 			return model_err(s, r);
 	}
 	return 0;
+}
+
+/* The line view of the report, file by file, into the model. */
+static int line_view(struct go *s)
+{
+	const struct cov_hints *h = &s->hints;
+	struct gline *scratch = NULL;
+	size_t i, scap = 0;
+	int r = 0;
+
+	for (i = 0; i < h->cap && r == 0; i++)
+		if (h->t[i].file && h->t[i].aux_n)
+			r = file_view(s, h->t[i].file, h->t[i].aux,
+				      h->t[i].aux_cap, &scratch, &scap);
+	free(scratch);
+	return r;
 }
 
 /* "sl.sc,el.ec" into the two lines; the columns are checked only. */
@@ -251,7 +307,7 @@ static int use_file(struct go *s, const char *raw, size_t n)
 {
 	int r;
 
-	if (s->file && s->last.len == n && memcmp(s->last.data, raw, n) == 0)
+	if (s->file && s->last.len == n && cov_same_bytes(s->last.data, raw, n))
 		return 0;
 	da_buf_reset(&s->last);
 	if (da_buf_add(&s->last, raw, n) < 0)
@@ -261,6 +317,14 @@ static int use_file(struct go *s, const char *raw, size_t n)
 	if (r < 0) {
 		s->file = NULL;
 		return model_err(s, r);
+	}
+	/* The file's blocks of this report are kept with its hints: the
+	 * parse cannot go on without them. */
+	s->fh = cov_hints_for(&s->hints, s->file);
+	s->k = 0;
+	if (!s->fh) {
+		s->file = NULL;
+		return nomem(s);
 	}
 	return 0;
 }
@@ -283,7 +347,7 @@ static int do_mode(struct go *s, const char *v)
 	return 0;
 }
 
-static int do_block(struct go *s, const char *text)
+static int do_block_slow(struct go *s, const char *text)
 {
 	const char *end = text + strlen(text), *sp2, *sp1, *colon, *p;
 	uint64_t nstmt = 0, count = 0;
@@ -324,27 +388,108 @@ static int do_block(struct go *s, const char *text)
 			      count, s->or_mode, s->err);
 	if (r < 0)
 		return model_err(s, r);
-	return gblock_add(s, pos, count);
+	return gblock_add(s, pos, count, NULL);
 }
 
-static int on_line(void *ctx, char *text, unsigned long lineno)
+/* The number at p ending at stop, or n = 0. */
+COV_HOT struct cov_num num_to(const char *p, int stop)
 {
-	struct go *s = ctx;
+	struct cov_num v = cov_digits8(p);
 
-	s->lineno = lineno;
-	if (!*text)
+	if (v.n == 8 || p[v.n] != stop)
+		v.n = 0;
+	return v;
+}
+
+/*
+ * A block as Go writes it, read from the right: the count, the statement
+ * count, the position between the last ':' and the space, the path before
+ * it. Plain, in-range values are read here; anything else goes to
+ * do_block_slow() for its exact message. end is the byte after the line.
+ */
+COV_HOT int do_block(struct go *s, char *text, char *end)
+{
+	struct cov_num count, nstmt, sl, sc, el, ec;
+	struct cov_hint *hs, *hb;
+	uint32_t pos[4];
+	char *sp1, *sp2, *colon, *p;
+	int r;
+
+	for (sp2 = end - 1; sp2 > text && *sp2 != ' '; sp2--)
+		;
+	if (sp2 <= text)
+		goto slow;
+	for (sp1 = sp2 - 1; sp1 > text && *sp1 != ' '; sp1--)
+		;
+	if (sp1 <= text)
+		goto slow;
+	for (colon = sp1 - 1; colon > text && *colon != ':'; colon--)
+		;
+	if (colon <= text || sp1 - colon >= 48)
+		goto slow;
+	count = cov_count_at(sp2 + 1);
+	nstmt = cov_count_at(sp1 + 1);
+	if (!count.n || sp2 + 1 + count.n != end || !nstmt.n ||
+	    sp1 + 1 + nstmt.n != sp2 || nstmt.v > UINT32_MAX)
+		goto slow;
+	/* Each number is read only when the one before ended well, so no
+	 * read starts past the end of the line. */
+	p = colon + 1;
+	sl = num_to(p, '.');
+	if (!sl.n)
+		goto slow;
+	sc = num_to(p += sl.n + 1, ',');
+	if (!sc.n)
+		goto slow;
+	el = num_to(p += sc.n + 1, '.');
+	if (!el.n)
+		goto slow;
+	ec = num_to(p += el.n + 1, ' ');
+	if (!ec.n || p + ec.n != sp1 || sl.v == 0 || el.v < sl.v ||
+	    el.v > DA_MAX_COV_LINE || el.v - sl.v >= DA_MAX_GO_BLOCK_LINES)
+		goto slow;
+	pos[0] = (uint32_t)sl.v;
+	pos[1] = (uint32_t)sc.v;
+	pos[2] = (uint32_t)el.v;
+	pos[3] = (uint32_t)ec.v;
+	r = use_file(s, text, (size_t)(colon - text));
+	if (r < 0)
+		return r;
+	hs = cov_hint_at(&s->hints, s->fh, HINT_STATEMENT, s->k);
+	hb = cov_hint_at(&s->hints, s->fh, HINT_BLOCK, s->k++);
+	*sp1 = '\0'; /* the position is the statement's key */
+	r = cov_statement_add_hint(
+	    s->file, colon + 1, (size_t)(sp1 - colon - 1), pos[0], pos[2],
+	    (uint32_t)nstmt.v, count.v, s->or_mode, hs, s->err);
+	if (r < 0)
+		return model_err(s, r);
+	return gblock_add(s, pos, count.v, hb ? &hb->slot : NULL);
+slow:
+	*end = '\0';
+	return do_block_slow(s, text);
+}
+
+static int do_line(struct go *s, char *text, size_t len)
+{
+	if (!len)
 		return 0;
+	if (s->mode[0] && text[0] != 'm')
+		return do_block(s, text, text + len);
+	text[len] = '\0';
 	if (strncmp(text, "mode: ", 6) == 0)
 		return do_mode(s, text + 6);
 	if (!s->mode[0])
 		return bad(s, "a Go coverprofile starts with 'mode: '");
-	return do_block(s, text);
+	return do_block_slow(s, text);
 }
 
 int cov_parse_go_stream(const struct cov_parse *p, FILE *in, const char *name,
 			struct da_err *err)
 {
 	struct go s;
+	struct cov_text t;
+	char *text = NULL;
+	size_t len = 0;
 	int r;
 
 	memset(&s, 0, sizeof(s));
@@ -353,7 +498,12 @@ int cov_parse_go_stream(const struct cov_parse *p, FILE *in, const char *name,
 	s.err = err;
 	da_buf_init(&s.last, DA_MAX_COV_NAME);
 	da_buf_init(&s.path, DA_MAX_COV_NAME + 1);
-	r = cov_text_each(p, in, name, on_line, &s, err);
+	r = cov_text_open(&t, p, in, name, err);
+	while (r == 0 && (r = cov_text_next(&t, &text, &len, err)) > 0) {
+		s.lineno = t.lineno;
+		r = do_line(&s, text, len);
+	}
+	cov_text_close(&t);
 	if (r < 0)
 		goto out;
 	if (!s.mode[0]) {
@@ -368,8 +518,7 @@ int cov_parse_go_stream(const struct cov_parse *p, FILE *in, const char *name,
 		goto out;
 	r = 0;
 out:
-	free(s.g);
-	free(s.b);
+	cov_hints_free(&s.hints);
 	da_buf_release(&s.last);
 	da_buf_release(&s.path);
 	return r;

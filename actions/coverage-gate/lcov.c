@@ -13,7 +13,9 @@
  *                      the left, taken from the right; '-' is -1
  *   DA:line,count[,checksum]                   lines
  *   LF, LH             summed over the report and handed to
- *                      cov_model_summary() for the mismatch warning
+ *                      cov_model_summary() for the mismatch warning,
+ *                      when a record's own LF/LH differ from its DA
+ *                      lines (or it has none: the fallback)
  *   end_of_record      closes the record
  * Blank lines, lines starting with '#' or ';', a UTF-8 byte order mark,
  * CRLF and trailing blanks are accepted; other upper-case keywords are
@@ -37,6 +39,9 @@
 
 #define DA_MAX_LCOV_FN_INDEX 1000000 /* FNL/FNA index per record */
 
+/* Kinds of hints (parse.h): the k-th FN, FNDA or BRDA line of a record. */
+enum { HINT_FN, HINT_FNDA, HINT_BRDA };
+
 struct lcov {
 	const struct cov_parse *p;
 	const char *name;
@@ -44,11 +49,32 @@ struct lcov {
 	struct cov_file *file; /* open record, or NULL */
 	uint32_t *fnl;	       /* FNL index -> start line (0: none) */
 	size_t nfnl;
+	size_t fnl_used; /* fnl[0..fnl_used) may be set in this record */
 	uint64_t lf, lh;
 	int seen_lf;
+	/* The open record's own DA lines and LF/LH, and whether any record
+	 * so far said other LF/LH than its own lines: only then is the
+	 * report's sum handed on for the mismatch warning (a tracefile that
+	 * repeats a file once per test sums LF over the repeats, which no
+	 * merged figure can equal). */
+	uint64_t rec_da, rec_hit, rec_lf, rec_lh;
+	int rec_seen_lf, disagree;
 	struct da_buf path;
+	/* The SF path of the last record and its file: a merged tracefile
+	 * repeats each file's record once per test, one after the other. */
+	struct da_buf last_sf;
+	struct cov_file *last_file;
+	struct cov_hints hints;
+	struct cov_file_hints *fh; /* the open record's file's */
+	size_t k[3];		   /* lines of each kind in the record */
 	struct da_err *err;
 };
+
+/* The hint of the next line of a kind in the record, or NULL. */
+static struct cov_hint *next_hint(struct lcov *s, unsigned kind)
+{
+	return cov_hint_at(&s->hints, s->fh, kind, s->k[kind]++);
+}
 
 /* The message is the two texts joined: bad(s, "negative ", "count"). */
 static int bad(struct lcov *s, const char *what, const char *what2)
@@ -90,7 +116,15 @@ static int model_err(struct lcov *s, int r)
 	return r;
 }
 
-static int open_record(struct lcov *s, const char *v)
+static void close_record(struct lcov *s)
+{
+	if (s->rec_seen_lf &&
+	    (s->rec_lf != s->rec_da || s->rec_lh != s->rec_hit))
+		s->disagree = 1;
+	s->file = NULL;
+}
+
+static int open_record(struct lcov *s, const char *v, size_t n)
 {
 	int r;
 
@@ -98,11 +132,26 @@ static int open_record(struct lcov *s, const char *v)
 		return bad(s, "SF before end_of_record", "");
 	if (!*v)
 		return bad(s, "empty ", "SF path");
+	if (s->fnl_used)
+		memset(s->fnl, 0, s->fnl_used * sizeof(*s->fnl));
+	s->fnl_used = 0;
+	s->k[HINT_FN] = s->k[HINT_FNDA] = s->k[HINT_BRDA] = 0;
+	s->rec_da = s->rec_hit = s->rec_lf = s->rec_lh = 0;
+	s->rec_seen_lf = 0;
+	if (s->last_file && s->last_sf.len == n &&
+	    cov_same_bytes(s->last_sf.data, v, n)) {
+		s->file = s->last_file;
+		return 0;
+	}
+	s->last_file = NULL;
 	r = cov_map_file(s->p, v, &s->path, &s->file, s->err);
 	if (r < 0)
 		return model_err(s, r);
-	if (s->fnl)
-		memset(s->fnl, 0, s->nfnl * sizeof(*s->fnl));
+	da_buf_reset(&s->last_sf);
+	/* A path too long to remember is only not cached. */
+	if (da_buf_add(&s->last_sf, v, n) == 0)
+		s->last_file = s->file;
+	s->fh = cov_hints_for(&s->hints, s->file);
 	return 0;
 }
 
@@ -150,6 +199,8 @@ static int do_fnl(struct lcov *s, const char *v)
 		s->nfnl = n;
 	}
 	s->fnl[idx] = line;
+	if (idx >= s->fnl_used)
+		s->fnl_used = (size_t)idx + 1;
 	return 0;
 }
 
@@ -173,7 +224,7 @@ static int do_fna(struct lcov *s, const char *v)
 	return r < 0 ? model_err(s, r) : 0;
 }
 
-static int do_fn(struct lcov *s, const char *v)
+static int do_fn_slow(struct lcov *s, const char *v)
 {
 	const char *c1 = strchr(v, ','), *name, *c2;
 	uint64_t end = 0;
@@ -194,7 +245,7 @@ static int do_fn(struct lcov *s, const char *v)
 	return r < 0 ? model_err(s, r) : 0;
 }
 
-static int do_fnda(struct lcov *s, const char *v)
+static int do_fnda_slow(struct lcov *s, const char *v)
 {
 	const char *c1 = strchr(v, ',');
 	uint64_t hits = 0;
@@ -209,7 +260,7 @@ static int do_fnda(struct lcov *s, const char *v)
 	return r < 0 ? model_err(s, r) : 0;
 }
 
-static int do_brda(struct lcov *s, char *v)
+static int do_brda_slow(struct lcov *s, char *v)
 {
 	char *c1 = strchr(v, ','), *c2, *last;
 	uint64_t taken = 0;
@@ -238,7 +289,7 @@ static int do_brda(struct lcov *s, char *v)
 	return r < 0 ? model_err(s, r) : 0;
 }
 
-static int do_da(struct lcov *s, const char *v)
+static int do_da_slow(struct lcov *s, const char *v)
 {
 	const char *c1 = strchr(v, ','), *c2;
 	uint64_t hits = 0;
@@ -256,7 +307,133 @@ static int do_da(struct lcov *s, const char *v)
 	if (r < 0)
 		return r;
 	r = cov_line_add(s->file, line, hits, s->err);
+	s->rec_da++;
+	s->rec_hit += hits != 0;
 	return r < 0 ? model_err(s, r) : 0;
+}
+
+/*
+ * The fast forms of the record lines, which make up nearly all of a
+ * report. They run once per line of reports of millions of lines, so they
+ * are written for it (see COV_HOT in parse.h). Plain digits are read here;
+ * anything else (a sign, an overflow, a line out of range, a missing
+ * field) goes to the _slow functions above for their exact messages.
+ */
+/* The line number (1 to DA_MAX_COV_LINE) at p, followed by a ','. */
+COV_HOT struct cov_num line_at(const char *p)
+{
+	struct cov_num a = cov_digits8(p);
+
+	/* Eight digits or more: do_*_slow() reads them. */
+	if (a.n == 8 || p[a.n] != ',' || a.v == 0)
+		a.n = 0;
+	return a;
+}
+
+/*
+ * Below, v is the value of a line without its NUL, and end is the byte
+ * after the line, which is no digit and no ','. The NUL is written only
+ * where a C string is needed (a name, or the slow path).
+ */
+
+/* DA:line,count[,checksum] */
+COV_HOT int do_da(struct lcov *s, char *v, char *end)
+{
+	struct cov_num line = line_at(v), hits;
+	const char *p;
+	int r;
+
+	if (!line.n)
+		goto slow;
+	p = v + line.n + 1;
+	hits = cov_count_at(p);
+	p += hits.n;
+	if (!hits.n || (p != end && *p != ','))
+		goto slow;
+	r = cov_line_add(s->file, (uint32_t)line.v, hits.v, s->err);
+	s->rec_da++;
+	s->rec_hit += hits.v != 0;
+	return r < 0 ? model_err(s, r) : 0;
+slow:
+	*end = '\0';
+	return do_da_slow(s, v);
+}
+
+/* BRDA:line,block,branch,taken */
+COV_HOT int do_brda(struct lcov *s, char *v, char *end)
+{
+	struct cov_num line = line_at(v), taken;
+	char *c1, *c2, *last;
+	int64_t t = -1;
+	int r;
+
+	if (!line.n)
+		goto slow;
+	c1 = v + line.n;
+	for (c2 = c1 + 1; c2 < end && *c2 != ','; c2++)
+		;
+	for (last = end - 1; last > c2 && *last != ','; last--)
+		;
+	/* As do_brda_slow() requires: a block, a branch and a taken. */
+	if (c2 == end || c2 == c1 + 1 || last == c2 || last == c2 + 1)
+		goto slow;
+	if (last + 2 != end || last[1] != '-') {
+		taken = cov_count_at(last + 1);
+		if (!taken.n || last + 1 + taken.n != end)
+			goto slow;
+		t = taken.v > INT64_MAX ? INT64_MAX : (int64_t)taken.v;
+	}
+	*last = '\0';
+	r = cov_branch_add_hint(s->file, (uint32_t)line.v, c1 + 1,
+				(size_t)(last - c1 - 1), t,
+				next_hint(s, HINT_BRDA), s->err);
+	return r < 0 ? model_err(s, r) : 0;
+slow:
+	*end = '\0';
+	return do_brda_slow(s, v);
+}
+
+/* FNDA:count,name */
+COV_HOT int do_fnda(struct lcov *s, char *v, char *end)
+{
+	struct cov_num hits = cov_count_at(v);
+	const char *p = v + hits.n;
+	int r;
+
+	if (!hits.n || *p != ',' || p + 1 == end) {
+		*end = '\0';
+		return do_fnda_slow(s, v);
+	}
+	*end = '\0';
+	r = cov_function_add_hint(s->file, p + 1, (size_t)(end - p - 1), 0,
+				  hits.v, next_hint(s, HINT_FNDA), s->err);
+	return r < 0 ? model_err(s, r) : 0;
+}
+
+/* FN:line,name or FN:line,end,name */
+COV_HOT int do_fn(struct lcov *s, char *v, char *end)
+{
+	struct cov_num line = line_at(v), e;
+	const char *name;
+	int r;
+
+	if (!line.n || v + line.n + 1 == end)
+		goto slow;
+	name = v + line.n + 1;
+	/* A number and a ',' with something after it: the end line. */
+	e = cov_count_at(name);
+	if (e.n && name[e.n] == ',' && name + e.n + 1 != end)
+		name += e.n + 1;
+	else if (!e.n && *name >= '0' && *name <= '9')
+		goto slow; /* a long number */
+	*end = '\0';
+	r = cov_function_add_hint(s->file, name, (size_t)(end - name),
+				  (uint32_t)line.v, 0, next_hint(s, HINT_FN),
+				  s->err);
+	return r < 0 ? model_err(s, r) : 0;
+slow:
+	*end = '\0';
+	return do_fn_slow(s, v);
 }
 
 static int do_sum(struct lcov *s, const char *key, const char *v)
@@ -269,8 +446,11 @@ static int do_sum(struct lcov *s, const char *key, const char *v)
 	if (strcmp(key, "LF") == 0) {
 		s->lf += n;
 		s->seen_lf = 1;
+		s->rec_lf = n;
+		s->rec_seen_lf = 1;
 	} else if (strcmp(key, "LH") == 0) {
 		s->lh += n;
+		s->rec_lh = n;
 	}
 	return 0;
 }
@@ -286,21 +466,51 @@ static int is_keyword(const char *p, const char *end)
 	return 1;
 }
 
-static int do_line(struct lcov *s, char *text)
+static int do_line(struct lcov *s, char *text, size_t n)
 {
 	char *colon, *v;
-	size_t n = strlen(text);
 
 	while (n && (text[n - 1] == ' ' || text[n - 1] == '\t'))
-		text[--n] = '\0';
-	if (s->lineno == 1 && strncmp(text, "\xef\xbb\xbf", 3) == 0)
+		n--;
+	if (s->lineno == 1 && n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
 		text += 3;
-	if (!*text || *text == '#' || *text == ';')
+		n -= 3;
+	}
+	if (!n || *text == '#' || *text == ';')
 		return 0;
+	/*
+	 * The record lines first, without the keyword search below. Byte by
+	 * byte: the byte after the line is no letter and no ':' and stops a
+	 * comparison that reaches it.
+	 */
+	if (s->file) {
+		if (text[0] == 'D' && text[1] == 'A' && text[2] == ':')
+			return do_da(s, text + 3, text + n);
+		if (text[0] == 'B' && text[1] == 'R' && text[2] == 'D' &&
+		    text[3] == 'A' && text[4] == ':')
+			return do_brda(s, text + 5, text + n);
+		if (text[0] == 'F' && text[1] == 'N') {
+			if (text[2] == 'D' && text[3] == 'A' && text[4] == ':')
+				return do_fnda(s, text + 5, text + n);
+			if (text[2] == ':')
+				return do_fn(s, text + 3, text + n);
+		}
+	}
+	text[n] = '\0';
+	/* The other lines of every record, before the search below. */
+	if (s->file && n == 13 && memcmp(text, "end_of_record", 13) == 0) {
+		close_record(s);
+		return 0;
+	}
+	if (s->file && text[0] == 'L' && (text[1] == 'F' || text[1] == 'H') &&
+	    text[2] == ':') {
+		text[2] = '\0';
+		return do_sum(s, text, text + 3);
+	}
 	if (strcmp(text, "end_of_record") == 0) {
 		if (!s->file)
 			return bad(s, "end_of_record without SF", "");
-		s->file = NULL;
+		close_record(s);
 		return 0;
 	}
 	colon = strchr(text, ':');
@@ -311,7 +521,7 @@ static int do_line(struct lcov *s, char *text)
 	if (strcmp(text, "TN") == 0)
 		return 0;
 	if (strcmp(text, "SF") == 0)
-		return open_record(s, v);
+		return open_record(s, v, n - (size_t)(v - text));
 	if (strcmp(text, "LF") == 0 || strcmp(text, "LH") == 0 ||
 	    strcmp(text, "FNF") == 0 || strcmp(text, "FNH") == 0 ||
 	    strcmp(text, "BRF") == 0 || strcmp(text, "BRH") == 0) {
@@ -325,31 +535,19 @@ static int do_line(struct lcov *s, char *text)
 		return 0; /* VER, MCDC, MCF, MCH and later additions */
 	if (!s->file)
 		return bad(s, text, " without SF");
-	if (strcmp(text, "DA") == 0)
-		return do_da(s, v);
-	if (strcmp(text, "BRDA") == 0)
-		return do_brda(s, v);
-	if (strcmp(text, "FN") == 0)
-		return do_fn(s, v);
-	if (strcmp(text, "FNDA") == 0)
-		return do_fnda(s, v);
+	/* DA, BRDA, FN and FNDA in a record were read above. */
 	if (strcmp(text, "FNL") == 0)
 		return do_fnl(s, v);
 	return do_fna(s, v);
-}
-
-static int on_line(void *ctx, char *text, unsigned long lineno)
-{
-	struct lcov *s = ctx;
-
-	s->lineno = lineno;
-	return do_line(s, text);
 }
 
 int cov_parse_lcov_stream(const struct cov_parse *p, FILE *in, const char *name,
 			  struct da_err *err)
 {
 	struct lcov s;
+	struct cov_text t;
+	char *text = NULL;
+	size_t len = 0;
 	int r;
 
 	memset(&s, 0, sizeof(s));
@@ -357,7 +555,13 @@ int cov_parse_lcov_stream(const struct cov_parse *p, FILE *in, const char *name,
 	s.name = name;
 	s.err = err;
 	da_buf_init(&s.path, DA_MAX_COV_NAME + 1);
-	r = cov_text_each(p, in, name, on_line, &s, err);
+	da_buf_init(&s.last_sf, DA_MAX_COV_TEXT_LINE);
+	r = cov_text_open(&t, p, in, name, err);
+	while (r == 0 && (r = cov_text_next(&t, &text, &len, err)) > 0) {
+		s.lineno = t.lineno;
+		r = do_line(&s, text, len);
+	}
+	cov_text_close(&t);
 	if (r < 0)
 		goto out;
 	if (s.file) {
@@ -368,13 +572,15 @@ int cov_parse_lcov_stream(const struct cov_parse *p, FILE *in, const char *name,
 		goto out;
 	}
 	r = 0;
-	if (s.seen_lf)
+	if (s.seen_lf && s.disagree)
 		r = cov_model_summary(p->model, COV_LINES,
 				      s.lh > s.lf ? s.lf : s.lh, s.lf, name,
 				      err);
 out:
 	free(s.fnl);
 	da_buf_release(&s.path);
+	da_buf_release(&s.last_sf);
+	cov_hints_free(&s.hints);
 	return r;
 }
 

@@ -7,6 +7,16 @@
  * key (0, 0) marks an empty slot. Function names, branch ids and
  * statement keys are interned once per file. Files are found by path in a
  * hash table of pointers and listed in path order from a sorted array.
+ *
+ * Lines, the record reports carry most of, are kept apart: a file's lines
+ * below a bound (dcap) sit in a dense array of 32-bit hits indexed by line
+ * number, with a bit per line that has a record, so adding a line costs an
+ * index and no hash (hits past 32 bits spill into the hash table). The bound
+ * grows while the lines stay dense: a line is taken in when it is below twice
+ * the file's line count plus DENSE_SLACK, so the array never holds more than
+ * about three slots per line with a record; lines beyond it (a sparse file, a
+ * stray huge line number) go to the hash table and move into the array when it
+ * grows past them.
  */
 #include "actions/coverage-gate/model.h"
 
@@ -18,17 +28,18 @@
 #include "common/buf.h"
 
 #define TAB_MIN 16
+#define DENSE_SLACK 128 /* lines any file may have dense before it has many */
 #define DA_MAX_COV_LINE_BRANCHES 65536 /* cov_branch_counts() total */
 #define MAX_MISMATCHES 1000	       /* mismatch lines kept per model */
 #define MAX_MISMATCH_TEXT 512	       /* one mismatch line */
 
+/* 24 bytes: the tables hold one per record of a file, so size counts. */
 struct slot {
 	uint32_t line;
 	uint32_t sid;
 	uint64_t a; /* hits, taken, count, covered instructions */
-	uint64_t b; /* statements: nstmt; instructions: missed */
-	uint32_t c; /* functions, statements: first line; branches: never */
-	uint32_t d; /* statements: end line */
+	uint64_t b; /* functions: first line; branches: 1 while never
+		     * evaluated; statements: nstmt; instructions: missed */
 };
 
 struct tab {
@@ -38,7 +49,8 @@ struct tab {
 };
 
 struct strtab {
-	char **v; /* interned strings, id = index + 1 */
+	char **v;      /* interned strings, id = index + 1 */
+	uint32_t *len; /* their lengths */
 	size_t n, cap;
 	uint32_t *h; /* id or 0, open addressing */
 	size_t hcap;
@@ -48,8 +60,22 @@ struct cov_file {
 	char *path;
 	unsigned gen; /* report generation that last touched the file */
 	struct strtab names;
+	/* t[COV_LINES]: lines >= dcap, and lines < dcap whose hits spill */
 	struct tab t[COV__METRICS];
+	uint32_t *dhits; /* lines < dcap: hits by line number, or SPILL */
+	uint64_t *dbits; /* lines < dcap: bit set = has a record */
+	uint32_t dcap;	 /* a multiple of 64, or 0 */
+	size_t dn;	 /* bits set in dbits */
+	/* Kinds of branch ids seen: BR_NAMED (LCOV's "block,branch", ...),
+	 * BR_COUNTED ("#0".."#n-1" from cov_branch_counts()). */
+	unsigned char br_kinds;
 };
+
+#define BR_NAMED 1u
+#define BR_COUNTED 2u
+
+/* A dense line whose hits passed 32 bits: its count is in t[COV_LINES]. */
+#define SPILL UINT32_MAX
 
 struct summary {
 	uint64_t covered, total;
@@ -236,15 +262,22 @@ static int str_intern(struct strtab *st, const char *s, uint32_t *ret_id)
 	if (st->n == st->cap) {
 		size_t ncap = st->cap ? st->cap * 2 : TAB_MIN;
 		char **nv = realloc(st->v, ncap * sizeof(*nv));
+		uint32_t *nl;
 
 		if (!nv)
 			return -DA_ENOMEM;
 		st->v = nv;
+		nl = realloc(st->len, ncap * sizeof(*nl));
+		if (!nl)
+			return -DA_ENOMEM;
+		st->len = nl;
 		st->cap = ncap;
 	}
 	copy = strdup(s);
 	if (!copy)
 		return -DA_ENOMEM;
+	/* Names are at most DA_MAX_COV_NAME bytes (check_name()). */
+	st->len[st->n] = (uint32_t)strlen(copy);
 	st->v[st->n++] = copy;
 	mask = st->hcap - 1;
 	for (i = hash_str(s) & mask; st->h[i]; i = (i + 1) & mask)
@@ -277,9 +310,12 @@ static void file_free(struct cov_file *f)
 	for (i = 0; i < f->names.n; i++)
 		free(f->names.v[i]);
 	free(f->names.v);
+	free(f->names.len);
 	free(f->names.h);
 	for (i = 0; i < COV__METRICS; i++)
 		free(f->t[i].s);
+	free(f->dhits);
+	free(f->dbits);
 	free(f->path);
 	free(f);
 }
@@ -429,8 +465,109 @@ static int intern(struct cov_file *f, const char *what, const char *name,
 	return 0;
 }
 
-int cov_line_add(struct cov_file *file, uint32_t line, uint64_t hits,
-		 struct da_err *err)
+/* Moves the hits of dense line past 32 bits into the table. Not inline,
+ * as line_add_slow(). */
+static __attribute__((noinline)) int dense_spill(struct cov_file *f,
+						 uint32_t line, uint64_t hits)
+{
+	struct slot *s;
+	int isnew;
+
+	if (tab_get(&f->t[COV_LINES], line, 0, &s, &isnew) < 0)
+		return -DA_ENOMEM;
+	if (isnew)
+		s->a = f->dhits[line];
+	s->a = sat_add(s->a, hits);
+	f->dhits[line] = SPILL;
+	return 0;
+}
+
+static int dense_add(struct cov_file *f, uint32_t line, uint64_t hits)
+{
+	uint64_t bit = (uint64_t)1 << (line & 63);
+	uint32_t d = f->dhits[line];
+
+	if (!(f->dbits[line >> 6] & bit)) {
+		f->dbits[line >> 6] |= bit;
+		f->dn++;
+	}
+	if (d != SPILL && hits < (uint64_t)(SPILL - d)) {
+		f->dhits[line] = d + (uint32_t)hits;
+		return 0;
+	}
+	return dense_spill(f, line, hits);
+}
+
+/* The hits of a dense line with a record. */
+static uint64_t dense_hits(const struct cov_file *f, uint32_t line)
+{
+	const struct slot *s;
+
+	if (f->dhits[line] != SPILL)
+		return f->dhits[line];
+	s = tab_find(&f->t[COV_LINES], line, 0);
+	return s ? s->a : UINT64_MAX;
+}
+
+/*
+ * Makes the dense array reach past line and moves the table's lines below
+ * its new end into it (but for counts past 32 bits). On failure the file
+ * is as it was.
+ */
+static int dense_grow(struct cov_file *f, uint32_t line)
+{
+	size_t ncap = (size_t)f->dcap + f->dcap / 4, i;
+	struct tab *t = &f->t[COV_LINES], rest = {NULL, 0, 0};
+	uint32_t *nh;
+	uint64_t *nb;
+
+	if (ncap < (size_t)line + 1)
+		ncap = (size_t)line + 1;
+	ncap = (ncap + 63) & ~(size_t)63;
+	nh = realloc(f->dhits, ncap * sizeof(*nh));
+	if (!nh)
+		return -DA_ENOMEM;
+	f->dhits = nh;
+	nb = realloc(f->dbits, ncap / 64 * sizeof(*nb));
+	if (!nb)
+		return -DA_ENOMEM;
+	f->dbits = nb;
+	/* What stays in the table: spilled lines and lines past ncap. */
+	for (i = 0; i < t->cap; i++) {
+		struct slot *s = &t->s[i], *ns;
+		int isnew;
+
+		if (s->line == 0 ||
+		    (s->line >= f->dcap && s->line < ncap && s->a < SPILL))
+			continue;
+		if (tab_get(&rest, s->line, 0, &ns, &isnew) < 0) {
+			free(rest.s);
+			return -DA_ENOMEM;
+		}
+		ns->a = s->a;
+	}
+	memset(nh + f->dcap, 0, (ncap - f->dcap) * sizeof(*nh));
+	memset(nb + f->dcap / 64, 0, (ncap - f->dcap) / 64 * sizeof(*nb));
+	for (i = 0; i < t->cap; i++) {
+		const struct slot *s = &t->s[i];
+
+		if (s->line == 0 || s->line < f->dcap || s->line >= ncap)
+			continue;
+		nb[s->line >> 6] |= (uint64_t)1 << (s->line & 63);
+		nh[s->line] = s->a < SPILL ? (uint32_t)s->a : SPILL;
+		f->dn++;
+	}
+	f->dcap = (uint32_t)ncap;
+	free(t->s);
+	*t = rest;
+	return 0;
+}
+
+/* cov_line_add() of a line past the dense array. Not inline: its locals
+ * would cost the fast path a stack-protector check. */
+static __attribute__((noinline)) int line_add_slow(struct cov_file *file,
+						   uint32_t line, uint64_t hits,
+						   struct da_err *err)
 {
 	struct slot *s;
 	int r, isnew;
@@ -438,40 +575,154 @@ int cov_line_add(struct cov_file *file, uint32_t line, uint64_t hits,
 	r = check_line(file, line, err);
 	if (r < 0)
 		return r;
+	if (line / 2 < file->dn + file->t[COV_LINES].n + DENSE_SLACK / 2) {
+		if (dense_grow(file, line) < 0 ||
+		    dense_add(file, line, hits) < 0)
+			return nomem(file, err);
+		return 0;
+	}
 	if (tab_get(&file->t[COV_LINES], line, 0, &s, &isnew) < 0)
 		return nomem(file, err);
 	s->a = sat_add(s->a, hits);
 	return 0;
 }
 
-int cov_branch_add(struct cov_file *file, uint32_t line, const char *id,
-		   int64_t taken, struct da_err *err)
+int cov_line_add(struct cov_file *file, uint32_t line, uint64_t hits,
+		 struct da_err *err)
 {
-	struct slot *s;
-	uint32_t sid = 0;
-	int r, isnew;
+	if (line < file->dcap && line != 0) {
+		if (dense_add(file, line, hits) < 0)
+			return nomem(file, err);
+		return 0;
+	}
+	return line_add_slow(file, line, hits, err);
+}
 
-	r = check_line(file, line, err);
+/* memcmp() == 0, eight bytes at a time (the C library's may go by one). */
+static uint64_t word_at(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+	if (n < 8) {
+		for (; n; n--)
+			if (*a++ != *b++)
+				return 0;
+		return 1;
+	}
+	for (; n > 8; n -= 8, a += 8, b += 8)
+		if (word_at(a) != word_at(b))
+			return 0;
+	/* The last eight bytes, overlapping those compared already. */
+	return word_at(a + n - 8) == word_at(b + n - 8);
+}
+
+/*
+ * The slot hint says a record of (line, name) is in, when the hint holds:
+ * the name table of file has name as the hint's id, and the slot at the
+ * hint's index has the key (line, id). NULL when it does not.
+ */
+static struct slot *hint_slot(const struct cov_file *f, enum cov_metric metric,
+			      uint32_t line, const char *name, size_t len,
+			      const struct cov_hint *hint)
+{
+	const struct tab *t = &f->t[metric];
+	struct slot *s;
+	const char *v;
+
+	if (!hint || hint->sid == 0 || hint->sid > f->names.n ||
+	    hint->slot >= t->cap)
+		return NULL;
+	s = &t->s[hint->slot];
+	if (s->sid != hint->sid || s->line != line)
+		return NULL;
+	v = f->names.v[hint->sid - 1];
+	if (f->names.len[hint->sid - 1] != len || !same_bytes(v, name, len))
+		return NULL;
+	return s;
+}
+
+/* The slot of (line, name) by lookup, made on first use; the hint is set
+ * to it. */
+static int named_slot(struct cov_file *f, enum cov_metric metric,
+		      const char *what, uint32_t line, const char *name,
+		      struct cov_hint *hint, struct slot **ret_slot,
+		      int *ret_new, struct da_err *err)
+{
+	uint32_t sid = 0;
+	int r;
+
+	r = intern(f, what, name, &sid, err);
 	if (r < 0)
 		return r;
+	if (tab_get(&f->t[metric], line, sid, ret_slot, ret_new) < 0)
+		return nomem(f, err);
+	if (hint) {
+		hint->sid = sid;
+		hint->slot = (uint32_t)(*ret_slot - f->t[metric].s);
+	}
+	return 0;
+}
+
+static void branch_apply(struct slot *s, int64_t taken, int isnew)
+{
+	if (taken < 0) {
+		if (isnew)
+			s->b = 1;
+		return;
+	}
+	s->b = 0;
+	s->a = sat_add(s->a, (uint64_t)taken);
+}
+
+/* cov_branch_add_hint() without a good hint; not inline, as
+ * line_add_slow(). */
+static __attribute__((noinline)) int
+branch_add_slow(struct cov_file *file, uint32_t line, const char *id,
+		int64_t taken, struct cov_hint *hint, struct da_err *err)
+{
+	struct slot *s;
+	int r, isnew;
+
+	r = named_slot(file, COV_BRANCHES, "branch id", line, id, hint, &s,
+		       &isnew, err);
+	if (r < 0)
+		return r;
+	branch_apply(s, taken, isnew);
+	return 0;
+}
+
+int cov_branch_add_hint(struct cov_file *file, uint32_t line, const char *id,
+			size_t len, int64_t taken, struct cov_hint *hint,
+			struct da_err *err)
+{
+	struct slot *s;
+
+	if (line == 0 || line > DA_MAX_COV_LINE)
+		return check_line(file, line, err);
 	if (taken < -1)
 		return da_err_set(err, DA_EINVAL,
 				  "negative branch count %" PRId64
 				  " on line %" PRIu32 " of '%s'",
 				  taken, line, file->path);
-	r = intern(file, "branch id", id, &sid, err);
-	if (r < 0)
-		return r;
-	if (tab_get(&file->t[COV_BRANCHES], line, sid, &s, &isnew) < 0)
-		return nomem(file, err);
-	if (taken < 0) {
-		if (isnew)
-			s->c = 1;
-		return 0;
-	}
-	s->c = 0;
-	s->a = sat_add(s->a, (uint64_t)taken);
+	file->br_kinds |= len && id[0] == '#' ? BR_COUNTED : BR_NAMED;
+	s = hint_slot(file, COV_BRANCHES, line, id, len, hint);
+	if (!s)
+		return branch_add_slow(file, line, id, taken, hint, err);
+	branch_apply(s, taken, 0);
 	return 0;
+}
+
+int cov_branch_add(struct cov_file *file, uint32_t line, const char *id,
+		   int64_t taken, struct da_err *err)
+{
+	return cov_branch_add_hint(file, line, id, strlen(id), taken, NULL,
+				   err);
 }
 
 int cov_branch_counts(struct cov_file *file, uint32_t line, uint32_t covered,
@@ -497,7 +748,7 @@ int cov_branch_counts(struct cov_file *file, uint32_t line, uint32_t covered,
 	if (r < 0)
 		return r;
 	for (i = 0; i < total; i++) {
-		n = snprintf(id, sizeof(id), "%" PRIu32, i);
+		n = snprintf(id, sizeof(id), "#%" PRIu32, i);
 		if (n < 0 || (size_t)n >= sizeof(id))
 			return da_err_set(err, DA_EINVAL, "bad branch id");
 		r = cov_branch_add(file, line, id, i < covered ? 1 : 0, err);
@@ -507,65 +758,117 @@ int cov_branch_counts(struct cov_file *file, uint32_t line, uint32_t covered,
 	return 0;
 }
 
-int cov_function_add(struct cov_file *file, const char *name, uint32_t line,
-		     uint64_t hits, struct da_err *err)
+static void function_apply(struct slot *s, uint32_t line, uint64_t hits)
+{
+	if (s->b == 0)
+		s->b = line;
+	s->a = sat_add(s->a, hits);
+}
+
+/* cov_function_add_hint() without a good hint; not inline, as
+ * line_add_slow(). */
+static __attribute__((noinline)) int
+function_add_slow(struct cov_file *file, const char *name, uint32_t line,
+		  uint64_t hits, struct cov_hint *hint, struct da_err *err)
 {
 	struct slot *s;
-	uint32_t sid = 0;
 	int r, isnew;
+
+	r = named_slot(file, COV_FUNCTIONS, "function name", 0, name, hint, &s,
+		       &isnew, err);
+	if (r < 0)
+		return r;
+	function_apply(s, line, hits);
+	return 0;
+}
+
+int cov_function_add_hint(struct cov_file *file, const char *name, size_t len,
+			  uint32_t line, uint64_t hits, struct cov_hint *hint,
+			  struct da_err *err)
+{
+	struct slot *s;
 
 	if (line > DA_MAX_COV_LINE)
 		return check_line(file, line, err);
-	r = intern(file, "function name", name, &sid, err);
+	s = hint_slot(file, COV_FUNCTIONS, 0, name, len, hint);
+	if (!s)
+		return function_add_slow(file, name, line, hits, hint, err);
+	function_apply(s, line, hits);
+	return 0;
+}
+
+int cov_function_add(struct cov_file *file, const char *name, uint32_t line,
+		     uint64_t hits, struct da_err *err)
+{
+	return cov_function_add_hint(file, name, strlen(name), line, hits, NULL,
+				     err);
+}
+
+static int statement_apply(struct cov_file *file, struct slot *s,
+			   const char *key, uint32_t nstmt, uint64_t count,
+			   int or_mode, int isnew, struct da_err *err)
+{
+	if (isnew)
+		s->b = nstmt;
+	else if (s->b != nstmt)
+		return da_err_set(err, DA_EINVAL,
+				  "inconsistent NumStmt for '%s' of '%s': "
+				  "%" PRIu64 " and %" PRIu32,
+				  key, file->path, s->b, nstmt);
+	if (or_mode)
+		s->a = (s->a || count) ? 1 : 0;
+	else
+		s->a = sat_add(s->a, count);
+	return 0;
+}
+
+/* cov_statement_add_hint() without a good hint; not inline, as
+ * line_add_slow(). */
+static __attribute__((noinline)) int
+statement_add_slow(struct cov_file *file, const char *key, uint32_t nstmt,
+		   uint64_t count, int or_mode, struct cov_hint *hint,
+		   struct da_err *err)
+{
+	struct slot *s;
+	int r, isnew;
+
+	r = named_slot(file, COV_STATEMENTS, "statement key", 0, key, hint, &s,
+		       &isnew, err);
 	if (r < 0)
 		return r;
-	if (tab_get(&file->t[COV_FUNCTIONS], 0, sid, &s, &isnew) < 0)
-		return nomem(file, err);
-	if (s->c == 0)
-		s->c = line;
-	s->a = sat_add(s->a, hits);
-	return 0;
+	return statement_apply(file, s, key, nstmt, count, or_mode, isnew, err);
+}
+
+int cov_statement_add_hint(struct cov_file *file, const char *key, size_t len,
+			   uint32_t start_line, uint32_t end_line,
+			   uint32_t nstmt, uint64_t count, int or_mode,
+			   struct cov_hint *hint, struct da_err *err)
+{
+	struct slot *s;
+
+	if (start_line == 0 || start_line > DA_MAX_COV_LINE)
+		return check_line(file, start_line, err);
+	if (end_line == 0 || end_line > DA_MAX_COV_LINE)
+		return check_line(file, end_line, err);
+	if (end_line < start_line)
+		return da_err_set(err, DA_EINVAL,
+				  "statement '%s' of '%s' ends on line %" PRIu32
+				  " before it starts on line %" PRIu32,
+				  key, file->path, end_line, start_line);
+	s = hint_slot(file, COV_STATEMENTS, 0, key, len, hint);
+	if (!s)
+		return statement_add_slow(file, key, nstmt, count, or_mode,
+					  hint, err);
+	return statement_apply(file, s, key, nstmt, count, or_mode, 0, err);
 }
 
 int cov_statement_add(struct cov_file *file, const char *key,
 		      uint32_t start_line, uint32_t end_line, uint32_t nstmt,
 		      uint64_t count, int or_mode, struct da_err *err)
 {
-	struct slot *s;
-	uint32_t sid = 0;
-	int r, isnew;
-
-	r = check_line(file, start_line, err);
-	if (r < 0)
-		return r;
-	r = check_line(file, end_line, err);
-	if (r < 0)
-		return r;
-	if (end_line < start_line)
-		return da_err_set(err, DA_EINVAL,
-				  "statement '%s' of '%s' ends on line %" PRIu32
-				  " before it starts on line %" PRIu32,
-				  key, file->path, end_line, start_line);
-	r = intern(file, "statement key", key, &sid, err);
-	if (r < 0)
-		return r;
-	if (tab_get(&file->t[COV_STATEMENTS], 0, sid, &s, &isnew) < 0)
-		return nomem(file, err);
-	if (isnew) {
-		s->b = nstmt;
-		s->c = start_line;
-		s->d = end_line;
-	} else if (s->b != nstmt) {
-		return da_err_set(err, DA_EINVAL,
-				  "inconsistent NumStmt for '%s' of '%s': "
-				  "%" PRIu64 " and %" PRIu32,
-				  key, file->path, s->b, nstmt);
-	}
-	if (or_mode)
-		s->a = (s->a || count) ? 1 : 0;
-	else
-		s->a = sat_add(s->a, count);
-	return 0;
+	return cov_statement_add_hint(file, key, strlen(key), start_line,
+				      end_line, nstmt, count, or_mode, NULL,
+				      err);
 }
 
 int cov_instructions_add(struct cov_file *file, uint32_t line, uint64_t covered,
@@ -588,6 +891,68 @@ int cov_instructions_add(struct cov_file *file, uint32_t line, uint64_t covered,
 
 /* ---- totals ---- */
 
+struct br_entry {
+	uint32_t line;
+	unsigned counted; /* 1: an id of cov_branch_counts() */
+	unsigned covered;
+};
+
+static int br_cmp(const void *a, const void *b)
+{
+	const struct br_entry *x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/*
+ * Branches of a file that both kinds of report describe (LCOV names its
+ * branches, Cobertura, JaCoCo and Clover only count them per line): on a
+ * line both describe, the two are one set of branches seen twice, so the
+ * line has max(total) branches with max(covered) covered; elsewhere each
+ * counts as usual. Without this, one run's LCOV and Cobertura read
+ * together would count every branch twice.
+ */
+static struct cov_count mixed_branches(const struct cov_file *file)
+{
+	const struct tab *t = &file->t[COV_BRANCHES];
+	struct cov_count c = {0, 0};
+	struct br_entry *e;
+	size_t i, n = 0, j;
+
+	e = malloc((t->n ? t->n : 1) * sizeof(*e));
+	if (!e)
+		return c;
+	for (i = 0; i < t->cap && n < t->n; i++) {
+		const struct slot *s = &t->s[i];
+
+		if (s->line == 0 && s->sid == 0)
+			continue;
+		e[n].line = s->line;
+		e[n].counted = s->sid && s->sid <= file->names.n &&
+			       file->names.v[s->sid - 1][0] == '#';
+		e[n].covered = s->a != 0;
+		n++;
+	}
+	qsort(e, n, sizeof(*e), br_cmp);
+	for (i = 0; i < n; i = j) {
+		uint64_t tot[2] = {0, 0}, cov[2] = {0, 0};
+
+		for (j = i; j < n && e[j].line == e[i].line; j++) {
+			tot[e[j].counted]++;
+			cov[e[j].counted] += e[j].covered;
+		}
+		if (tot[0] && tot[1]) {
+			c.total += tot[0] > tot[1] ? tot[0] : tot[1];
+			c.covered += cov[0] > cov[1] ? cov[0] : cov[1];
+		} else {
+			c.total += tot[0] + tot[1];
+			c.covered += cov[0] + cov[1];
+		}
+	}
+	free(e);
+	return c;
+}
+
 struct cov_count cov_file_total(const struct cov_file *file,
 				enum cov_metric metric)
 {
@@ -597,11 +962,29 @@ struct cov_count cov_file_total(const struct cov_file *file,
 
 	if (!file || (unsigned)metric >= COV__METRICS)
 		return c;
+	if (metric == COV_LINES) {
+		for (i = 0; i < file->dcap; i += 64) {
+			uint64_t bits = file->dbits[i >> 6];
+			size_t j;
+
+			if (!bits)
+				continue;
+			c.total += (uint64_t)__builtin_popcountll(bits);
+			for (j = 0; j < 64; j++)
+				c.covered +=
+				    (bits >> j & 1) & (file->dhits[i + j] != 0);
+		}
+	}
+	if (metric == COV_BRANCHES && file->br_kinds == (BR_NAMED | BR_COUNTED))
+		return mixed_branches(file);
 	t = &file->t[metric];
 	for (i = 0; i < t->cap; i++) {
 		const struct slot *s = &t->s[i];
 
 		if (s->line == 0 && s->sid == 0)
+			continue;
+		/* A spilled dense line was counted above. */
+		if (metric == COV_LINES && s->line < file->dcap)
 			continue;
 		switch (metric) {
 		case COV_STATEMENTS:
@@ -793,6 +1176,13 @@ int cov_file_line(const struct cov_file *file, uint32_t line,
 {
 	const struct slot *s = NULL;
 
+	if (file && line != 0 && line < file->dcap) {
+		int has = (file->dbits[line >> 6] >> (line & 63) & 1) != 0;
+
+		if (ret_hits)
+			*ret_hits = has ? dense_hits(file, line) : 0;
+		return has;
+	}
 	if (file && line != 0)
 		s = tab_find(&file->t[COV_LINES], line, 0);
 	if (ret_hits)
@@ -812,19 +1202,25 @@ size_t cov_file_uncovered(const struct cov_file *file, uint32_t *lines,
 {
 	const struct tab *t;
 	uint32_t *all;
-	size_t i, n = 0;
+	size_t i, n = 0, nd;
 
 	if (!file)
 		return 0;
 	t = &file->t[COV_LINES];
-	all = malloc((t->n ? t->n : 1) * sizeof(*all));
+	all = malloc((file->dn + t->n + 1) * sizeof(*all));
 	/* Out of memory reads as "none": this only feeds report text. */
 	if (!all)
 		return 0;
+	for (i = 0; i < file->dcap; i++)
+		if ((file->dbits[i >> 6] >> (i & 63) & 1) && !file->dhits[i])
+			all[n++] = (uint32_t)i;
+	/* Past the dense lines; a spilled dense line is covered. */
+	nd = n;
 	for (i = 0; i < t->cap; i++)
-		if (t->s[i].line && t->s[i].a == 0)
+		if (t->s[i].line && t->s[i].line >= file->dcap &&
+		    t->s[i].a == 0)
 			all[n++] = t->s[i].line;
-	qsort(all, n, sizeof(*all), cmp_u32);
+	qsort(all + nd, n - nd, sizeof(*all), cmp_u32);
 	if (lines)
 		memcpy(lines, all, (n < max ? n : max) * sizeof(*all));
 	free(all);

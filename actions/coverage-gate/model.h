@@ -15,8 +15,11 @@
  *               evaluated", LCOV '-') plus n is n; a branch is covered
  *               when taken > 0. Parsers that know only counts per line
  *               (Cobertura "(a/b)", JaCoCo mb/cb, Clover) give the line's
- *               ids "0".."b-1" with the first a taken, so two reports of
- *               one line merge by line, each branch covered in either.
+ *               ids "#0".."#b-1" with the first a taken, so two such
+ *               reports of one line merge into max(a) of max(b). On a
+ *               line that a report with named ids (LCOV) describes too,
+ *               the two are one set of branches seen twice: the line
+ *               counts max(total) with max(covered), never the sum.
  *   functions   per (file, name): hits summed; the first line seen kept
  *   statements  per (file, key): counts summed, or OR-ed for Go's "set"
  *               mode; a key seen with another statement count is an error
@@ -81,7 +84,7 @@ int cov_line_add(struct cov_file *file, uint32_t line, uint64_t hits,
 		 struct da_err *err);
 int cov_branch_add(struct cov_file *file, uint32_t line, const char *id,
 		   int64_t taken, struct da_err *err);
-/* covered of total branches on line (no ids known): ids "0".."total-1". */
+/* covered of total branches on line (no ids known): ids "#0".."#total-1". */
 int cov_branch_counts(struct cov_file *file, uint32_t line, uint32_t covered,
 		      uint32_t total, struct da_err *err);
 int cov_function_add(struct cov_file *file, const char *name, uint32_t line,
@@ -115,6 +118,11 @@ int cov_function_add_hint(struct cov_file *file, const char *name, size_t len,
 int cov_branch_add_hint(struct cov_file *file, uint32_t line, const char *id,
 			size_t len, int64_t taken, struct cov_hint *hint,
 			struct da_err *err);
+/* cov_statement_add() with the length of key and a hint. */
+int cov_statement_add_hint(struct cov_file *file, const char *key, size_t len,
+			   uint32_t start_line, uint32_t end_line,
+			   uint32_t nstmt, uint64_t count, int or_mode,
+			   struct cov_hint *hint, struct da_err *err);
 
 /*
  * A report's own figure for a metric over the whole report (source names
