@@ -69,9 +69,21 @@ static void test_records(void)
 	f = cov_test_file(m, "src/b.c");
 	is_file_count(f, COV_FUNCTIONS, 2, 3, "b.c FNL/FNA functions 2/3");
 	is_count(m, COV_LINES, 4, 5, "model lines 4/5");
+	is_int(cov_model_mismatches(m), 0,
+	       "each record's LF/LH agree with its own lines: no mismatch, "
+	       "though the sums over duplicate records differ from the "
+	       "merge");
+	cov_model_free(m);
+	m = NULL;
+	/* one record of two disagrees: the report's sums are compared */
+	is_int(parse_str(&m,
+			 "SF:a\nDA:1,1\nLF:1\nLH:1\nend_of_record\n"
+			 "SF:a\nDA:1,0\nDA:2,1\nLF:3\nLH:1\nend_of_record\n",
+			 &err),
+	       0, "duplicate records, the second inconsistent");
 	is_int(cov_model_mismatches(m), 1,
-	       "LF/LH summed over duplicate records disagree");
-	has_str(cov_model_mismatch(m, 0), "summary says lines 4/6",
+	       "one record disagreeing: a mismatch");
+	has_str(cov_model_mismatch(m, 0), "summary says lines 2/4",
 		"the mismatch names the summed figures");
 	cov_model_free(m);
 }

@@ -295,9 +295,56 @@ static void test_go_mode(void)
 	cov_model_free(m);
 }
 
+/* One run's LCOV (named ids) and Cobertura (counts per line) together. */
+static void test_mixed_branches(void)
+{
+	struct cov_model *m = NULL;
+	struct cov_file *f = NULL;
+	struct da_err err = DA_ERR_INIT;
+	struct cov_count c;
+
+	if (cov_model_new(&m, &err) < 0 ||
+	    cov_file_get(m, "a.c", &f, &err) < 0) {
+		ok(0, "a model");
+		return;
+	}
+	/* line 5: LCOV says 2 of 3, Cobertura (2/3): the same branches */
+	(void)cov_branch_add(f, 5, "0,0", 4, &err);
+	(void)cov_branch_add(f, 5, "0,1", 0, &err);
+	(void)cov_branch_add(f, 5, "0,2", 1, &err);
+	(void)cov_branch_counts(f, 5, 2, 3, &err);
+	/* line 7: LCOV only; line 9: Cobertura only */
+	(void)cov_branch_add(f, 7, "0,0", -1, &err);
+	(void)cov_branch_add(f, 7, "0,1", 1, &err);
+	(void)cov_branch_counts(f, 9, 1, 2, &err);
+	/* line 11: Cobertura saw more taken than LCOV (another run) */
+	(void)cov_branch_add(f, 11, "0,0", 0, &err);
+	(void)cov_branch_add(f, 11, "0,1", 0, &err);
+	(void)cov_branch_counts(f, 11, 1, 2, &err);
+	c = cov_file_total(f, COV_BRANCHES);
+	is_int((int)c.total, 3 + 2 + 2 + 2,
+	       "mixed ids: a line both describe counts its branches once");
+	is_int((int)c.covered, 2 + 1 + 1 + 1,
+	       "and the larger covered figure of the two");
+	cov_model_free(m);
+
+	if (cov_model_new(&m, &err) < 0 ||
+	    cov_file_get(m, "b.c", &f, &err) < 0) {
+		ok(0, "a model");
+		return;
+	}
+	(void)cov_branch_counts(f, 3, 1, 4, &err);
+	(void)cov_branch_counts(f, 3, 3, 4, &err);
+	c = cov_file_total(f, COV_BRANCHES);
+	ok(c.total == 4 && c.covered == 3,
+	   "two count-only reports of a line: max of each");
+	cov_model_free(m);
+}
+
 static void run_tests(void)
 {
 	test_detect();
+	test_mixed_branches();
 	test_go_mode();
 	test_lines();
 	test_many_files();
