@@ -350,7 +350,8 @@ static void test_files(void)
 	r = da_json_load_file(path, 0, 0, &root, &err);
 	is_int(r, -DA_ENOENT, "a missing file is DA_ENOENT");
 	has_str(err.msg, "cannot read '", "missing file message");
-	has_str(err.msg, "missing.json': No such file", "and it names the file and the reason");
+	has_str(err.msg, "missing.json': No such file",
+		"and it names the file and the reason");
 	ok(root == NULL, "output untouched on failure");
 
 	/* A pipe has no size: the ceiling must hold while streaming. */
