@@ -15,6 +15,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/time.h"
+#include "common/utf8.h"
 
 /* One redacted, cleaned text (a name, a failure line) at most this long. */
 #define SMOKE_MAX_FIELD ((size_t)1 << 20)
@@ -53,53 +54,6 @@ static int buf_fail(struct da_err *err, int r, const char *what)
 }
 
 /*
- * Length of the valid UTF-8 sequence at p (n bytes left) and its code
- * point, or 0 when the bytes there are not valid UTF-8 (overlong forms,
- * surrogates and values past U+10FFFF included).
- */
-static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char c = p[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-	uint32_t v;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (n < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if (i > 1 && (p[i] < 0x80 || p[i] > 0xbf))
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	*cp = v;
-	return len;
-}
-
-/*
  * Appends s with invalid UTF-8 replaced by U+FFFD and, by mode, control
  * characters dropped (XML) or replaced (terminal).
  */
@@ -111,7 +65,7 @@ static int clean(const char *s, size_t n, int mode, struct da_buf *out)
 	int r = 0;
 
 	while (i < n && r == 0) {
-		len = utf8_seq(p + i, n - i, &cp);
+		len = da_utf8_seq(p + i, n - i, &cp);
 		if (len == 0) {
 			r = da_buf_adds(out, "\xef\xbf\xbd");
 			i++;
@@ -142,7 +96,7 @@ void smoke_text_sanitize(char *s)
 	uint32_t cp;
 
 	while (i < n) {
-		len = utf8_seq(p + i, n - i, &cp);
+		len = da_utf8_seq(p + i, n - i, &cp);
 		if (len == 0) {
 			p[i++] = '?';
 			continue;
