@@ -1381,7 +1381,10 @@ int da_opt_main(const struct da_opt_tool *tool, int argc, char *argv[],
 		return status;
 	r = run(opts, gha, &err);
 	status = da_opt_main_finish(tool, gha, stderr, r, &err);
-	annotate_failure(tool, gha, stdout, r, &err);
+	/* Under --json standard output is one JSON document: workflow
+	 * commands go to standard error, which the runner reads too. */
+	annotate_failure(tool, gha, da_opt_bool(opts, "json") ? stderr : stdout,
+			 r, &err);
 	da_opt_free(opts);
 	da_gha_free(gha);
 	return status;

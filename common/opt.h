@@ -191,8 +191,9 @@ typedef int (*da_opt_run_fn)(const struct da_opts *opts, struct da_gha *gha,
 
 /*
  * The whole main() of a tool: start, run, finish, and inside Actions an
- * error annotation titled with the DEPLOY_* code when run fails. Returns
- * the exit status.
+ * error annotation titled with the DEPLOY_* code when run fails (on
+ * standard error under --json, so standard output stays one JSON
+ * document). Returns the exit status.
  */
 int da_opt_main(const struct da_opt_tool *tool, int argc, char *argv[],
 		da_opt_run_fn run);

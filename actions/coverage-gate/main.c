@@ -1121,13 +1121,14 @@ static void gate_release(struct gate *g)
 		free(g->notes[i]);
 }
 
-static int run(const struct da_opts *opts, struct da_gha *gha, FILE *cmd,
+static int run(const struct da_opts *opts, struct da_gha *gha,
 	       struct da_err *err)
 {
 	struct gate g = {0};
 	int r;
 
-	g.cmd = cmd;
+	/* under --json, standard output is the JSON document alone */
+	g.cmd = da_opt_bool(opts, "json") ? stderr : stdout;
 	cov_policy_init(&g.policy);
 	r = build_policy(opts, &g.policy, err);
 	if (r == 0)
@@ -1154,38 +1155,7 @@ static int run(const struct da_opts *opts, struct da_gha *gha, FILE *cmd,
 	return r;
 }
 
-/* Like da_opt_main(), with workflow commands on standard error under
- * --json, so standard output stays one JSON document. */
 int main(int argc, char *argv[])
 {
-	struct da_err err = DA_ERR_INIT;
-	struct da_opts *opts = NULL;
-	struct da_gha *gha = NULL;
-	struct da_gha_loc loc = {0};
-	const char *code;
-	FILE *cmd;
-	char t[96];
-	int status, r, n;
-
-	status =
-	    da_opt_main_start(&tool, argc, argv, stdout, stderr, &gha, &opts);
-	if (!opts)
-		return status;
-	cmd = da_opt_bool(opts, "json") ? stderr : stdout;
-	r = run(opts, gha, cmd, &err);
-	status = da_opt_main_finish(&tool, gha, stderr, r, &err);
-	if (r < 0 && da_gha_in_actions(gha)) {
-		code =
-		    da_code_name(err.code ? err.code : da_err_default_code(r));
-		n = snprintf(t, sizeof(t), "coverage-gate%s%s",
-			     code ? ": " : "", code ? code : "");
-		if (n > 0 && (size_t)n < sizeof(t))
-			loc.title = t;
-		(void)da_gha_annotate(gha, cmd, DA_GHA_ERROR, &loc,
-				      err.msg[0] ? err.msg : da_strerror(r),
-				      NULL);
-	}
-	da_opt_free(opts);
-	da_gha_free(gha);
-	return status;
+	return da_opt_main(&tool, argc, argv, run);
 }

@@ -182,6 +182,13 @@ is "$(cg_json .verdict)" fail "--json verdict"
 json_counts_are lines 23 30 "--json lines"
 ok "$(jq -e . "$T/.run.out" >/dev/null; echo $?)" "standard output is one JSON document"
 
+CG_ENV=(GITHUB_ACTIONS=true)
+cg "${WS[@]}" --json --warn-under 90 --fail-under 80 "$T/lcov.info"
+ok "$(jq -e . "$T/.run.out" >/dev/null; echo $?)" \
+	"in Actions, --json keeps standard output one JSON document"
+like "$err" "::error[^$NL]*DEPLOY_CI_FAILED" "the error annotation goes to standard error"
+CG_ENV=()
+
 cg "${WS[@]}" --fail-under 0 --path-thresholds 'src/api/**: 80' "$T/lcov.info"
 cmark-gfm -e table "$T/gh-summary" >"$T/summary.html"
 ok "$([ "$(grep -c '<table>' "$T/summary.html")" -ge 2 ]; echo $?)" \
