@@ -592,6 +592,24 @@ out:
 static const char *const git_env[] = {"GIT_TERMINAL_PROMPT=0", "LC_ALL=C",
 				      NULL};
 
+/*
+ * da_proc_run() for git: a git that is not installed is the machine's
+ * fault, not the input's (exit 3, could not run), unlike a missing
+ * workspace, which da_proc_run() reports with its directory.
+ */
+static int git_run(const char *const argv[], const char *repo,
+		   struct da_buf *out, struct da_proc_result *res,
+		   struct da_err *err)
+{
+	int r = da_proc_run(argv, repo, git_env, out, 0, res, err);
+
+	if (r == -DA_ENOENT && strstr(err->msg, "not found on PATH"))
+		return da_err_set(err, DA_EIO,
+				  "cannot run 'git': not found on PATH; the "
+				  "changed-line gate needs git");
+	return r;
+}
+
 /* "git WHAT failed: <its last words>" */
 static int git_failed(const char *what, const struct da_proc_result *res,
 		      struct da_err *err)
@@ -621,7 +639,7 @@ static int have_commit(const char *repo, const char *ref, struct da_err *err)
 		goto out;
 	}
 	argv[4] = da_buf_str(&spec);
-	r = da_proc_run(argv, repo, git_env, &out, 0, &res, err);
+	r = git_run(argv, repo, &out, &res, err);
 	if (r < 0)
 		goto out;
 	/* --quiet: 1 and nothing said for a name that is no commit here. */
@@ -657,7 +675,7 @@ static int commit_id(const char *repo, const char *ref, struct da_buf *out,
 				  ref);
 	}
 	argv[4] = da_buf_str(&spec);
-	r = da_proc_run(argv, repo, git_env, out, 0, &res, err);
+	r = git_run(argv, repo, out, &res, err);
 	da_buf_release(&spec);
 	if (r < 0)
 		return r;
@@ -748,7 +766,7 @@ static int check_merge_base(const char *repo, const char *base,
 	const char *argv[] = {"git", "merge-base", base, head, NULL};
 	int r;
 
-	r = da_proc_run(argv, repo, git_env, &out, 0, &res, err);
+	r = git_run(argv, repo, &out, &res, err);
 	da_buf_release(&out);
 	if (r < 0)
 		return r;
@@ -806,7 +824,7 @@ int cov_diff_git(const char *repo, const char *base, const char *head,
 		goto out;
 	}
 	argv[14] = da_buf_str(&range);
-	r = da_proc_run(argv, repo, git_env, &out, 0, &res, err);
+	r = git_run(argv, repo, &out, &res, err);
 	if (r < 0)
 		goto out;
 	if (res.status != 0) {

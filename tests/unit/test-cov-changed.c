@@ -586,7 +586,7 @@ static void test_git(void)
 
 		setenv("PATH", in_dir("notrepo"), 1);
 		git_diff(da_buf_str(&repo), "main", "feature", &r, &err);
-		is_int(r, -DA_ENOENT, "git not installed");
+		is_int(r, -DA_EIO, "git not installed: could not run (exit 3)");
 		has_str(err.msg, "cannot run 'git'", "says so");
 		if (saved)
 			setenv("PATH", saved, 1);
