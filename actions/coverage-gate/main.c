@@ -672,6 +672,16 @@ static int read_reports(const struct da_opts *opts, struct gate *g,
 	p.map = cov_paths_map;
 	p.map_ctx = g->paths;
 	p.root = cov_paths_root;
+	if (*cov_paths_why_no_files(g->paths)) {
+		/* said, so a silent "0 unmatched" is not taken for a check */
+		r = note(g, err,
+			 "Report paths were not checked against the "
+			 "repository (git ls-files in '%s': %s).",
+			 cov_paths_workspace(g->paths),
+			 cov_paths_why_no_files(g->paths));
+		if (r < 0)
+			return r;
+	}
 	for (i = 0; i < g->nreports; i++) {
 		cov_paths_report_begin(g->paths);
 		r = cov_parse_any(&p, g->reports[i], &fmt, err);

@@ -26,6 +26,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,7 +223,8 @@ struct cov_paths {
 	size_t nrules;
 	struct list strip, roots, report_roots;
 	int have_files;
-	char *ls; /* git ls-files -z output; the file keys point into it */
+	char why[256]; /* why there is no file list, or "" */
+	char *ls;      /* git ls-files -z output; the file keys point into it */
 	size_t ls_len;
 	struct table files;
 	struct table suffix; /* tail after a '/' -> file, or ambiguous */
@@ -938,6 +940,13 @@ static int read_files(struct cov_paths *p, struct da_err *err)
 
 	r = da_proc_run(argv, NULL, env, &out, 0, &res, &perr);
 	if (r == -DA_ENOENT || (r == 0 && res.status != 0)) {
+		char reason[200];
+
+		/* not an error: reports are read without the check */
+		(void)snprintf(
+		    p->why, sizeof(p->why), "%.200s",
+		    r < 0 ? perr.msg
+			  : da_proc_reason(&res, reason, sizeof(reason)));
 		da_buf_release(&out);
 		return 0;
 	}
@@ -1208,6 +1217,11 @@ void cov_paths_free(struct cov_paths *paths)
 int cov_paths_have_files(const struct cov_paths *paths)
 {
 	return paths->have_files;
+}
+
+const char *cov_paths_why_no_files(const struct cov_paths *paths)
+{
+	return paths->have_files ? "" : paths->why;
 }
 
 const char *cov_paths_workspace(const struct cov_paths *paths)

@@ -78,6 +78,11 @@ void cov_paths_report_begin(struct cov_paths *paths);
 /* Whether a repository file list was read (git worked). */
 int cov_paths_have_files(const struct cov_paths *paths);
 
+/* Why there is no file list, as git said it ("not a git repository",
+ * "detected dubious ownership ...", "not found on PATH"); "" when there
+ * is one or git was not asked. */
+const char *cov_paths_why_no_files(const struct cov_paths *paths);
+
 /* The workspace in use (absolute, no trailing '/'). */
 const char *cov_paths_workspace(const struct cov_paths *paths);
 

@@ -140,6 +140,16 @@ rc_is 1 "--unmatched fail fails on it"
 cg "${WS[@]}" --fail-under 0 "$T/lcov.info"
 is "$(cg_output unmatched-files)" 0 "absolute runner paths under the workspace all match"
 
+# outside a repository the check cannot be made, and the run says so
+mkdir -p "$T/loose"
+cp "$R/lib/c.c" "$T/loose/c.c"
+printf 'SF:%s\nDA:1,1\nend_of_record\n' "$T/loose/c.c" >"$T/loose.info"
+cg --workspace "$T/loose" --fail-under 0 "$T/loose.info"
+rc_is 0 "a workspace that is no git repository"
+is "$(cg_output unmatched-files)" 0 "nothing can be counted unmatched"
+like "$out" "notice.*not checked against the repository.*not a git repository" \
+	"and a notice says why, in git's words"
+
 # --- baseline ----------------------------------------------------------------------
 cg "${WS[@]}" --exclude 'src/api/b.c' --write-baseline "$T/base.json" "$T/lcov.info"
 rc_is 0 "--write-baseline on a passing run"
