@@ -17,7 +17,8 @@
 # skip DESC, diag MSG, note MSG; then plan N before or done_testing after.
 # The script exits 0 only when every test passed and the count matches.
 # A missing prerequisite fails (never skips): fail_if_missing CMD PKG,
-# need_bins, need_node_modules.
+# need_bins, need_node_modules. gh_output NAME [FILE] reads a step output
+# back from a GITHUB_OUTPUT file (default $T/gh-output).
 
 # shellcheck disable=SC2034 # out, err, rc, NL are for the sourcing test
 set -u
@@ -218,6 +219,22 @@ need_node_modules() {
 		[ ! -d "$DA_TOP/tests/node_modules/@action-validator/cli" ]; then
 		_tap_bail "tests/node_modules is missing; run: npm ci --prefix tests"
 	fi
+}
+
+# gh_output NAME [FILE]: the value of step output NAME in FILE (default
+# $T/gh-output), in either form GitHub accepts ("name=value" or
+# "name<<DELIM" ... "DELIM"); the last one written wins. Status 1 if absent.
+gh_output() {
+	awk -v name="$1" '
+		delim != "" { if ($0 == delim) { delim = ""; found = 1; val = acc; }
+			else { acc = (first ? $0 : acc "\n" $0); first = 0; }
+			next }
+		index($0, name "<<") == 1 { delim = substr($0, length(name) + 3);
+			acc = ""; first = 1; next }
+		index($0, name "=") == 1 { val = substr($0, length(name) + 2);
+			found = 1 }
+		END { if (!found) exit 1; printf "%s", val }
+	' "${2:-$T/gh-output}"
 }
 
 # free_port: prints a TCP port on 127.0.0.1 that was free a moment ago.

@@ -52,20 +52,10 @@ cg() {
 	return 0
 }
 
-# cg_output NAME [FILE]: the value of step output NAME in FILE (default
-# $T/gh-output), in either form GitHub accepts ("name=value" or
-# "name<<DELIM" ... "DELIM"); the last one written wins. Status 1 if absent.
+# cg_output NAME [FILE]: gh_output (lib.sh) on the last run's
+# GITHUB_OUTPUT.
 cg_output() {
-	awk -v name="$1" '
-		delim != "" { if ($0 == delim) { delim = ""; found = 1; val = acc; }
-			else { acc = (first ? $0 : acc "\n" $0); first = 0; }
-			next }
-		index($0, name "<<") == 1 { delim = substr($0, length(name) + 3);
-			acc = ""; first = 1; next }
-		index($0, name "=") == 1 { val = substr($0, length(name) + 2);
-			found = 1 }
-		END { if (!found) exit 1; printf "%s", val }
-	' "${2:-$T/gh-output}"
+	gh_output "$@"
 }
 
 # cg_json FILTER: jq -r FILTER over the last run's stdout ("" on an error).

@@ -110,22 +110,6 @@ smoke() {
 	return 0
 }
 
-# gh_output NAME [FILE]: the value of step output NAME in FILE (default
-# $T/gh-output), in either form GitHub accepts ("name=value" or
-# "name<<DELIM" ... "DELIM"); the last one written wins. Status 1 if absent.
-gh_output() {
-	awk -v name="$1" '
-		delim != "" { if ($0 == delim) { delim = ""; found = 1; val = acc; }
-			else { acc = (first ? $0 : acc "\n" $0); first = 0; }
-			next }
-		index($0, name "<<") == 1 { delim = substr($0, length(name) + 3);
-			acc = ""; first = 1; next }
-		index($0, name "=") == 1 { val = substr($0, length(name) + 2);
-			found = 1 }
-		END { if (!found) exit 1; printf "%s", val }
-	' "${2:-$T/gh-output}"
-}
-
 # lt A B: A < B for decimal numbers (status 0 when true).
 lt() {
 	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'
