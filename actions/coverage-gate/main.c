@@ -251,6 +251,8 @@ struct gate {
 	int have_baseline;
 	struct cov_result result;
 	int have_result;
+	struct cov_report_ctx ctx; /* what every report prints from */
+	const char **unmatched;	   /* ctx.unmatched */
 	char *notes[GATE_MAX_NOTES];
 	size_t nnotes;
 	FILE *cmd;	 /* where workflow commands and text go */
@@ -672,7 +674,8 @@ static int read_reports(const struct da_opts *opts, struct gate *g,
 	p.map = cov_paths_map;
 	p.map_ctx = g->paths;
 	p.root = cov_paths_root;
-	if (*cov_paths_why_no_files(g->paths)) {
+	if (*cov_paths_why_no_files(g->paths) &&
+	    strcmp(da_opt_str(opts, "unmatched"), "ignore") != 0) {
 		/* said, so a silent "0 unmatched" is not taken for a check */
 		r = note(g, err,
 			 "Report paths were not checked against the "
@@ -757,57 +760,6 @@ static int read_baseline(const struct da_opts *opts, struct gate *g,
 
 /* ---- telling ---- */
 
-/* "lines 79.99% (7999/10000) is below 80%" for a check that did not pass. */
-static int check_line(const struct cov_check *c, enum cov_band band,
-		      struct da_buf *out)
-{
-	char pct[COV_PCT_SIZE], thr[COV_PCT_SIZE], base[COV_PCT_SIZE];
-	const struct cov_pct *t =
-	    band == COV_BAND_FAIL ? &c->t.fail : &c->t.warn;
-	const char *metric = cov_metric_name(c->metric);
-
-	(void)cov_pct_format(c->count, pct, sizeof(pct));
-	(void)cov_pct_str(*t, thr, sizeof(thr));
-	switch (c->scope) {
-	case COV_SCOPE_TOTAL:
-		return da_buf_addf(out, "%s %s%% (%llu/%llu) is below %s%%",
-				   metric, pct,
-				   (unsigned long long)c->count.covered,
-				   (unsigned long long)c->count.total, thr);
-	case COV_SCOPE_FILE:
-		return da_buf_addf(out,
-				   "%s of file '%s' %s%% (%llu/%llu) is below "
-				   "%s%%%s%s",
-				   metric, c->name ? c->name : "", pct,
-				   (unsigned long long)c->count.covered,
-				   (unsigned long long)c->count.total, thr,
-				   c->note ? "; " : "", c->note ? c->note : "");
-	case COV_SCOPE_GROUP:
-		return da_buf_addf(out,
-				   "%s of '%s' %s%% (%llu/%llu) is below %s%%",
-				   metric, c->name ? c->name : "", pct,
-				   (unsigned long long)c->count.covered,
-				   (unsigned long long)c->count.total, thr);
-	case COV_SCOPE_CHANGED:
-		return da_buf_addf(out,
-				   "changed lines %s%% (%llu/%llu) is below "
-				   "%s%%",
-				   pct, (unsigned long long)c->count.covered,
-				   (unsigned long long)c->count.total, thr);
-	case COV_SCOPE_BASELINE:
-		(void)cov_pct_format(c->base, base, sizeof(base));
-		(void)cov_pct_str(c->t.fail, thr, sizeof(thr));
-		return da_buf_addf(out,
-				   "%s dropped from %s%% to %s%% against the "
-				   "baseline, more than %s points",
-				   metric, base, pct, thr);
-	default:
-		return da_buf_adds(out, c->note	  ? c->note
-					: c->name ? c->name
-						  : "failed");
-	}
-}
-
 static int warn_annotation(struct gate *g, struct da_gha *gha,
 			   const char *title, const char *msg)
 {
@@ -827,6 +779,7 @@ static int notice(struct gate *g, struct da_gha *gha, const char *msg)
 /* Mismatches, unmatched files and warned checks, as warnings. */
 static void warnings(struct gate *g, struct da_gha *gha, int unmatched_warn)
 {
+	struct da_err e = DA_ERR_INIT;
 	struct da_buf b = DA_BUF_INIT(GATE_MAX_LINE);
 	size_t i, n = cov_model_mismatches(g->model);
 
@@ -861,7 +814,7 @@ static void warnings(struct gate *g, struct da_gha *gha, int unmatched_warn)
 		if (++n > GATE_CHECK_WARNINGS)
 			continue;
 		da_buf_reset(&b);
-		if (check_line(c, COV_BAND_WARN, &b) == 0)
+		if (cov_report_check_line(&g->ctx, c, &b, &e) == 0)
 			(void)warn_annotation(g, gha, "coverage-gate",
 					      da_buf_str(&b));
 	}
@@ -875,11 +828,17 @@ static void warnings(struct gate *g, struct da_gha *gha, int unmatched_warn)
 	da_buf_release(&b);
 }
 
-static void report_ctx(struct gate *g, const struct da_opts *opts,
-		       struct cov_report_ctx *ctx, const char **unmatched)
+static int build_ctx(struct gate *g, const struct da_opts *opts,
+		     struct da_err *err)
 {
+	struct cov_report_ctx *ctx = &g->ctx;
 	size_t i, n = cov_paths_unmatched(g->paths);
 
+	g->unmatched = calloc(n ? n : 1, sizeof(*g->unmatched));
+	if (!g->unmatched)
+		return da_err_set(err, DA_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		g->unmatched[i] = cov_paths_unmatched_path(g->paths, i);
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->result = &g->result;
 	ctx->model = g->model;
@@ -888,12 +847,11 @@ static void report_ctx(struct gate *g, const struct da_opts *opts,
 	ctx->reports = (const char *const *)g->reports;
 	ctx->formats = g->formats;
 	ctx->nreports = g->nreports;
-	for (i = 0; i < n; i++)
-		unmatched[i] = cov_paths_unmatched_path(g->paths, i);
-	ctx->unmatched = unmatched;
+	ctx->unmatched = g->unmatched;
 	ctx->nunmatched = n;
 	ctx->notes = (const char *const *)g->notes;
 	ctx->nnotes = g->nnotes;
+	return 0;
 }
 
 /*
@@ -980,6 +938,7 @@ out:
 /* The one line a failed verdict ends with: every failed check. */
 static int verdict_error(struct gate *g, struct da_err *err)
 {
+	struct da_err e = DA_ERR_INIT;
 	struct da_buf b = DA_BUF_INIT(DA_ERR_MSG_MAX - 64);
 	size_t i, n = 0;
 
@@ -990,7 +949,7 @@ static int verdict_error(struct gate *g, struct da_err *err)
 			continue;
 		if (n++ && da_buf_adds(&b, "; ") < 0)
 			break;
-		if (check_line(c, COV_BAND_FAIL, &b) < 0)
+		if (cov_report_check_line(&g->ctx, c, &b, &e) < 0)
 			break;
 	}
 	(void)da_err_setc(err, DA_EFAIL, DA_CODE_CI_FAILED,
@@ -1028,18 +987,12 @@ static int dir_exists(const char *path, const char *what, struct da_err *err)
 static int write_all(const struct da_opts *opts, struct gate *g,
 		     struct da_gha *gha, struct da_err *err)
 {
-	struct cov_report_ctx ctx;
+	const struct cov_report_ctx *ctx = &g->ctx;
 	struct da_buf b = DA_BUF_INIT((size_t)64 << 20);
-	const char **unmatched = NULL;
 	const char *s;
-	size_t n = cov_paths_unmatched(g->paths), max;
+	size_t max;
 	long long want;
 	int r;
-
-	unmatched = calloc(n ? n : 1, sizeof(*unmatched));
-	if (!unmatched)
-		return da_err_set(err, DA_ENOMEM, "out of memory");
-	report_ctx(g, opts, &ctx, unmatched);
 
 	/* What can still fail comes first, so a failure writes nothing:
 	 * both files' directories are looked at before either is written. */
@@ -1051,7 +1004,7 @@ static int write_all(const struct da_opts *opts, struct gate *g,
 		goto out;
 	s = da_opt_str(opts, "badge");
 	if (s && *s) {
-		r = cov_report_badge(&ctx, g->policy.metric, &b, err);
+		r = cov_report_badge(ctx, g->policy.metric, &b, err);
 		if (r == 0)
 			r = da_fs_write_atomic(s, b.data, b.len, 0644, err);
 		if (r < 0)
@@ -1065,19 +1018,19 @@ static int write_all(const struct da_opts *opts, struct gate *g,
 	}
 
 	da_buf_reset(&b);
-	r = da_opt_bool(opts, "json") ? cov_report_json(&ctx, &b, err)
-				      : cov_report_text(&ctx, &b, err);
+	r = da_opt_bool(opts, "json") ? cov_report_json(ctx, &b, err)
+				      : cov_report_text(ctx, &b, err);
 	if (r < 0)
 		goto out;
 	(void)fwrite(b.data ? b.data : "", 1, b.len, stdout);
 	(void)fflush(stdout);
 
-	r = cov_report_outputs(&ctx, gha, err);
+	r = cov_report_outputs(ctx, gha, err);
 	if (r < 0)
 		goto out;
 	if (da_opt_bool(opts, "summary") && da_gha_has_summary(gha)) {
 		da_buf_reset(&b);
-		r = cov_report_markdown(&ctx, COV_SUMMARY_BUDGET, &b, err);
+		r = cov_report_markdown(ctx, COV_SUMMARY_BUDGET, &b, err);
 		/* the next step's summary starts on a line of its own */
 		if (r == 0 && b.len && b.data[b.len - 1] != '\n')
 			r = da_buf_addch(&b, '\n') < 0
@@ -1100,11 +1053,10 @@ static int write_all(const struct da_opts *opts, struct gate *g,
 	else if (g->warnings >= GATE_STEP_WARNINGS)
 		max = 0;
 	if (g->have_changed)
-		(void)cov_report_annotations(&ctx, gha, g->cmd, max, err);
+		(void)cov_report_annotations(ctx, gha, g->cmd, max, err);
 	if (da_opt_bool(opts, "comment"))
-		r = post_comment(opts, g, gha, &ctx, err);
+		r = post_comment(opts, g, gha, ctx, err);
 out:
-	free(unmatched);
 	da_buf_release(&b);
 	return r;
 }
@@ -1127,6 +1079,7 @@ static void gate_release(struct gate *g)
 		free(g->reports[i]);
 	free(g->reports);
 	free(g->formats);
+	free(g->unmatched);
 	for (i = 0; i < g->nnotes; i++)
 		free(g->notes[i]);
 }
@@ -1156,6 +1109,8 @@ static int run(const struct da_opts *opts, struct da_gha *gha,
 				  cov_paths_unmatched(g.paths), &g.result, err);
 		g.have_result = r == 0;
 	}
+	if (r == 0)
+		r = build_ctx(&g, opts, err);
 	/* Nothing is written before this point: bad input leaves no trace. */
 	if (r == 0)
 		r = write_all(opts, &g, gha, err);

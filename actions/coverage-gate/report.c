@@ -295,8 +295,10 @@ static int band_threshold(const struct cov_check *c, struct cov_pct *ret)
  * 80%", "lines dropped 1.25 points from the baseline (81.25% to 80.00%)".
  */
 static int check_reason(struct da_buf *out, const struct cov_report_ctx *ctx,
-			const struct cov_check *c, int as)
+			const struct cov_check *c, int as, int counts)
 {
+	int (*fig)(struct da_buf *, struct cov_count) =
+	    counts ? add_figure : add_pct;
 	char t[COV_PCT_SIZE], d[COV_PCT_SIZE];
 	struct cov_pct p;
 	int r;
@@ -319,11 +321,11 @@ static int check_reason(struct da_buf *out, const struct cov_report_ctx *ctx,
 		if (r == 0)
 			r = da_buf_adds(out, "from the baseline (");
 		if (r == 0)
-			r = add_pct(out, c->base);
+			r = fig(out, c->base);
 		if (r == 0)
 			r = da_buf_adds(out, " to ");
 		if (r == 0)
-			r = add_pct(out, c->count);
+			r = fig(out, c->count);
 		if (r == 0)
 			r = da_buf_addch(out, ')');
 		if (r == 0 && ctx->policy && ctx->policy->has_max_drop)
@@ -336,7 +338,7 @@ static int check_reason(struct da_buf *out, const struct cov_report_ctx *ctx,
 	if (r == 0)
 		r = da_buf_addch(out, ' ');
 	if (r == 0)
-		r = add_pct(out, c->count);
+		r = fig(out, c->count);
 	if (r == 0 && band_threshold(c, &p))
 		r = da_buf_addf(out, " is below %s%%",
 				thr_str(p, t, sizeof(t)));
@@ -345,6 +347,20 @@ static int check_reason(struct da_buf *out, const struct cov_report_ctx *ctx,
 		r = da_buf_addf(out, " (%zu files below)",
 				ctx->result->files_below);
 	return r;
+}
+
+int cov_report_check_line(const struct cov_report_ctx *ctx,
+			  const struct cov_check *c, struct da_buf *out,
+			  struct da_err *err)
+{
+	size_t start = out->len;
+	int r = check_reason(out, ctx, c, AS_TEXT, 1);
+
+	if (r < 0) {
+		da_buf_truncate(out, start);
+		return buf_fail(err, r, "message");
+	}
+	return 0;
 }
 
 /* The check whose figure a passing verdict shows: the main metric's total. */
@@ -398,7 +414,7 @@ static int verdict_line(struct da_buf *out, const struct cov_report_ctx *ctx,
 		}
 		r = da_buf_adds(out, n++ ? "; " : ": ");
 		if (r == 0)
-			r = check_reason(out, ctx, &res->checks[i], as);
+			r = check_reason(out, ctx, &res->checks[i], as, 0);
 	}
 	if (r == 0 && more)
 		r = da_buf_addf(out, "; and %zu more", more);
@@ -1618,6 +1634,31 @@ static enum cov_band badge_band(const struct cov_result *res,
 	return c ? c->band : COV_BAND_PASS;
 }
 
+/* One half's text at x (tenths of a pixel), its shadow first. */
+static int badge_text(struct da_buf *svg, unsigned x, unsigned len,
+		      const char *text)
+{
+	int r = da_buf_addf(svg,
+			    "<text aria-hidden=\"true\" x=\"%u\" y=\"150\" "
+			    "fill=\"#010101\" fill-opacity=\".3\" "
+			    "transform=\"scale(.1)\" textLength=\"%u\">",
+			    x, len);
+
+	if (r == 0)
+		r = xml_text(svg, text);
+	if (r == 0)
+		r = da_buf_addf(svg,
+				"</text><text x=\"%u\" y=\"140\" "
+				"transform=\"scale(.1)\" fill=\"#fff\" "
+				"textLength=\"%u\">",
+				x, len);
+	if (r == 0)
+		r = xml_text(svg, text);
+	if (r == 0)
+		r = da_buf_adds(svg, "</text>");
+	return r;
+}
+
 int cov_report_badge(const struct cov_report_ctx *ctx, enum cov_metric metric,
 		     struct da_buf *svg, struct da_err *err)
 {
@@ -1690,40 +1731,14 @@ int cov_report_badge(const struct cov_report_ctx *ctx, enum cov_metric metric,
 		    "<g fill=\"#fff\" text-anchor=\"middle\" "
 		    "font-family=\"Verdana,Geneva,DejaVu Sans,sans-serif\" "
 		    "text-rendering=\"geometricPrecision\" "
-		    "font-size=\"110\">"
-		    "<text aria-hidden=\"true\" x=\"%u\" y=\"150\" "
-		    "fill=\"#010101\" fill-opacity=\".3\" "
-		    "transform=\"scale(.1)\" textLength=\"%u\">",
-		    lw + vw, lw, lw, vw, color, lw + vw, lw * 5, lt);
+		    "font-size=\"110\">",
+		    lw + vw, lw, lw, vw, color, lw + vw);
 	if (r == 0)
-		r = xml_text(svg, label);
+		r = badge_text(svg, lw * 5, lt, label);
 	if (r == 0)
-		r = da_buf_addf(svg,
-				"</text><text x=\"%u\" y=\"140\" "
-				"transform=\"scale(.1)\" fill=\"#fff\" "
-				"textLength=\"%u\">",
-				lw * 5, lt);
+		r = badge_text(svg, lw * 10 + vw * 5, vt, value);
 	if (r == 0)
-		r = xml_text(svg, label);
-	if (r == 0)
-		r = da_buf_addf(svg,
-				"</text><text aria-hidden=\"true\" x=\"%u\" "
-				"y=\"150\" fill=\"#010101\" "
-				"fill-opacity=\".3\" transform=\"scale(.1)\" "
-				"textLength=\"%u\">",
-				lw * 10 + vw * 5, vt);
-	if (r == 0)
-		r = xml_text(svg, value);
-	if (r == 0)
-		r = da_buf_addf(svg,
-				"</text><text x=\"%u\" y=\"140\" "
-				"transform=\"scale(.1)\" fill=\"#fff\" "
-				"textLength=\"%u\">",
-				lw * 10 + vw * 5, vt);
-	if (r == 0)
-		r = xml_text(svg, value);
-	if (r == 0)
-		r = da_buf_adds(svg, "</text></g></svg>\n");
+		r = da_buf_adds(svg, "</g></svg>\n");
 	if (r < 0) {
 		da_buf_truncate(svg, start);
 		return buf_fail(err, r, "badge");

@@ -82,6 +82,16 @@ int cov_report_text(const struct cov_report_ctx *ctx, struct da_buf *out,
 		    struct da_err *err);
 
 /*
+ * Why check c failed or warned, in one line for an annotation or an error
+ * message: "lines 79.99% (7999/10000) is below 80%", "lines dropped 1.25
+ * points from the baseline (81.25% (65/80) to 80.00% (8/10)), more than
+ * 0.5". The verdict line of every report says the same, without counts.
+ */
+int cov_report_check_line(const struct cov_report_ctx *ctx,
+			  const struct cov_check *c, struct da_buf *out,
+			  struct da_err *err);
+
+/*
  * A shields-style SVG badge "coverage | 83.01%" for metric, green when
  * the total passes, yellow when it warns, red when it fails, grey when
  * there is no figure. Self-contained, no external references.

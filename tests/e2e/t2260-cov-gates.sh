@@ -149,6 +149,8 @@ rc_is 0 "a workspace that is no git repository"
 is "$(cg_output unmatched-files)" 0 "nothing can be counted unmatched"
 like "$out" "notice.*not checked against the repository.*not a git repository" \
 	"and a notice says why, in git's words"
+cg --workspace "$T/loose" --fail-under 0 --unmatched ignore "$T/loose.info"
+unlike "$out" "not checked against the repository" "unless unmatched files are to be ignored"
 
 # --- baseline ----------------------------------------------------------------------
 cg "${WS[@]}" --exclude 'src/api/b.c' --write-baseline "$T/base.json" "$T/lcov.info"
@@ -158,7 +160,7 @@ is "$(jq -r '.format, .version, .totals.lines.covered, .totals.lines.total' "$T/
 cg "${WS[@]}" --fail-under 0 --baseline "$T/base.json" --max-drop 5 "$T/lcov.info"
 rc_is 1 "85% -> 76.66% is a drop of 8.33 points, more than 5"
 is "$(cg_output baseline-delta)" "-8.33" "baseline-delta=-8.33 (truncated toward zero)"
-like "$err" 'lines dropped from 85\.00% to 76\.66%' "the failure names both figures"
+like "$err" 'lines dropped 8\.33 points from the baseline \(85\.00% \(17/20\) to 76\.66% \(23/30\)\), more than 5' "the failure names both figures"
 cg "${WS[@]}" --fail-under 0 --baseline "$T/base.json" --max-drop 8.34 "$T/lcov.info"
 rc_is 0 "a drop under --max-drop passes"
 cg "${WS[@]}" --fail-under 0 --baseline "$T/none.json" --max-drop 1 "$T/lcov.info"
