@@ -88,7 +88,7 @@ bad_at(struct rd *rd, int e, uint64_t at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	(void)vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	return da_err_set(rd->err, e, "cannot read plan '%s': byte %llu: %s",
 			  rd->name, (unsigned long long)at, what);
