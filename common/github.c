@@ -856,6 +856,44 @@ out:
 
 /* ---- the one comment ---- */
 
+/* Bytes of a key kept in a marker. */
+#define MAX_MARKER_KEY 100
+
+int da_github_marker(const char *tool, const char *key, struct da_buf *out)
+{
+	const char *p;
+	size_t n = 0;
+	int r, dash = 0;
+
+	r = da_buf_addf(out, "<!-- deploy-actions/%s", tool);
+	/*
+	 * Only [A-Za-z0-9._/-], and never "--": a comment must not hold
+	 * "--", and '>' would end it.
+	 */
+	for (p = key ? key : ""; r == 0 && *p && n < MAX_MARKER_KEY; p++) {
+		char c = *p;
+		int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+			   c == '/';
+
+		if (!keep) {
+			dash = n > 0;
+			continue;
+		}
+		if (n == 0)
+			r = da_buf_addch(out, ' ');
+		else if (dash)
+			r = da_buf_addch(out, '-');
+		if (r == 0)
+			r = da_buf_addch(out, c);
+		dash = 0;
+		n++;
+	}
+	if (r == 0)
+		r = da_buf_adds(out, " -->");
+	return r;
+}
+
 /* "owner/name" with GitHub's characters, and neither part "." or "..". */
 static int valid_repo(const char *repo)
 {
@@ -949,9 +987,9 @@ static int find_marker(void *ctx, json_t *page, int *stop, struct da_err *err)
 }
 
 static int upsert(struct da_github *gh, const char *repo, long number,
-		  const char *marker, const char *body, struct da_buf *ret_url,
-		  int *ret_created, struct da_http_response *resp,
-		  struct da_err *err)
+		  const char *marker, const char *body, int only_update,
+		  struct da_buf *ret_url, int *ret_created,
+		  struct da_http_response *resp, struct da_err *err)
 {
 	struct da_buf path = DA_BUF_INIT(1024);
 	struct da_buf url = DA_BUF_INIT(DA_MAX_HTTP_URL);
@@ -1014,6 +1052,15 @@ static int upsert(struct da_github *gh, const char *repo, long number,
 		goto out;
 	if (f.id <= 0)
 		f.id = f.any_id;
+	if (f.id <= 0 && only_update) {
+		/* nothing to update: not an error, and nothing posted */
+		if (ret_created)
+			*ret_created = 0;
+		if (ret_url)
+			da_buf_reset(ret_url);
+		r = 1;
+		goto out;
+	}
 	if (f.id > 0) {
 		method = "PATCH";
 		da_buf_reset(&path);
@@ -1029,7 +1076,8 @@ static int upsert(struct da_github *gh, const char *repo, long number,
 	route_of(da_buf_str(&path), route, sizeof(route));
 	r = exchange(gh, method, da_buf_str(&url), route, &text, resp, &answer,
 		     err);
-	if (r < 0 && f.id > 0 && (resp->status == 403 || resp->status == 404)) {
+	if (r < 0 && f.id > 0 && !only_update &&
+	    (resp->status == 403 || resp->status == 404)) {
 		/* a marked comment we may not edit (someone else's): post a
 		 * comment of our own instead; a token that may not write
 		 * at all is refused again, and that answer stands */
@@ -1080,21 +1128,43 @@ out:
 	return r;
 }
 
-int da_github_comment_upsert(struct da_github *gh, const char *repo,
-			     long number, const char *marker, const char *body,
-			     struct da_buf *ret_url, int *ret_created,
-			     long *ret_status, struct da_err *err)
+static int comment(struct da_github *gh, const char *repo, long number,
+		   const char *marker, const char *body, int only_update,
+		   struct da_buf *ret_url, int *ret_created, long *ret_status,
+		   struct da_err *err)
 {
 	struct da_http_response resp;
 	int r;
 
 	da_http_response_init(&resp);
-	r = upsert(gh, repo, number, marker, body, ret_url, ret_created, &resp,
-		   err);
+	r = upsert(gh, repo, number, marker, body, only_update, ret_url,
+		   ret_created, &resp, err);
 	if (ret_status)
 		*ret_status = resp.status;
 	if (r < 0)
 		scrub(gh, err);
 	da_http_response_release(&resp);
 	return r;
+}
+
+int da_github_comment_upsert(struct da_github *gh, const char *repo,
+			     long number, const char *marker, const char *body,
+			     struct da_buf *ret_url, int *ret_created,
+			     long *ret_status, struct da_err *err)
+{
+	int r = comment(gh, repo, number, marker, body, 0, ret_url, ret_created,
+			ret_status, err);
+
+	return r < 0 ? r : 0;
+}
+
+int da_github_comment_update(struct da_github *gh, const char *repo,
+			     long number, const char *marker, const char *body,
+			     struct da_buf *ret_url, long *ret_status,
+			     struct da_err *err)
+{
+	int r = comment(gh, repo, number, marker, body, 1, ret_url, NULL,
+			ret_status, err);
+
+	return r < 0 ? r : r == 1 ? 0 : 1;
 }

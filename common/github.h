@@ -90,9 +90,27 @@ int da_github_event_pr(long *ret_number, struct da_err *err);
  * comment's html_url. *ret_created is 1 for a new comment. *ret_status is
  * the status of the last request (0 when none was made).
  */
+/*
+ * The hidden first line a tool's comment is found by again:
+ * "<!-- deploy-actions/TOOL KEY -->", KEY reduced to [A-Za-z0-9._/]
+ * runs joined by '-' (a comment may not hold "--", and '>' would end
+ * it), at most 100 of them. Returns 0 or the da_buf error.
+ */
+int da_github_marker(const char *tool, const char *key, struct da_buf *out);
+
 int da_github_comment_upsert(struct da_github *gh, const char *repo,
 			     long number, const char *marker, const char *body,
 			     struct da_buf *ret_url, int *ret_created,
 			     long *ret_status, struct da_err *err);
+
+/*
+ * Like da_github_comment_upsert(), but only edits the marked comment when
+ * there is one: returns 1 with *ret_url set when it was updated, 0 when
+ * there was none (nothing is posted), or a negative DA_E*.
+ */
+int da_github_comment_update(struct da_github *gh, const char *repo,
+			     long number, const char *marker, const char *body,
+			     struct da_buf *ret_url, long *ret_status,
+			     struct da_err *err);
 
 #endif

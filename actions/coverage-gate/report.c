@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "common/github.h"
 #include "common/json.h"
 #include "common/utf8.h"
 
@@ -19,8 +20,6 @@
 #define MAX_NAME 1024
 /* Bytes of the title shown. */
 #define MAX_TITLE 256
-/* Bytes of a key kept in the comment marker. */
-#define MAX_KEY 100
 /* Bytes of the uncovered-line ranges of one file in one table cell. */
 #define MAX_RANGES_CELL 1000
 /* Failed (or warned) checks named in the verdict line. */
@@ -1137,36 +1136,8 @@ int cov_report_markdown(const struct cov_report_ctx *ctx, size_t budget,
 
 int cov_report_marker(const char *key, struct da_buf *out, struct da_err *err)
 {
-	const char *p;
-	size_t n = 0;
-	int r, dash = 0;
+	int r = da_github_marker("coverage-gate", key, out);
 
-	r = da_buf_adds(out, "<!-- deploy-actions/coverage-gate");
-	/*
-	 * Only [A-Za-z0-9._/-], and never "--": a comment must not hold
-	 * "--", and '>' would end it.
-	 */
-	for (p = key ? key : ""; r == 0 && *p && n < MAX_KEY; p++) {
-		char c = *p;
-		int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			   (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-			   c == '/';
-
-		if (!keep) {
-			dash = n > 0;
-			continue;
-		}
-		if (n == 0)
-			r = da_buf_addch(out, ' ');
-		else if (dash)
-			r = da_buf_addch(out, '-');
-		if (r == 0)
-			r = da_buf_addch(out, c);
-		dash = 0;
-		n++;
-	}
-	if (r == 0)
-		r = da_buf_adds(out, " -->");
 	return r < 0 ? buf_fail(err, r, "comment marker") : 0;
 }
 

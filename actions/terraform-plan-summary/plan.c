@@ -1241,43 +1241,52 @@ int tf_plan_scan_mem(const void *data, size_t len, const char *name,
 	return r;
 }
 
-int tf_plan_scan(const char *path, const struct tf_scan_opts *opts,
-		 tf_change_fn on_change, void *ctx, struct tf_plan_info *info,
-		 struct da_err *err)
+int tf_plan_scan_fd(int fd, const char *name, const struct tf_scan_opts *opts,
+		    tf_change_fn on_change, void *ctx,
+		    struct tf_plan_info *info, struct da_err *err)
 {
 	struct da_err local = DA_ERR_INIT;
 	struct rd *rd;
-	int r, fd, std = !strcmp(path, "-");
+	int r;
 
 	if (!err)
 		err = &local;
-
-	fd = std ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return da_err_set(err, errno == ENOENT ? DA_ENOENT : DA_EIO,
-				  "cannot read plan '%s': %s", path,
-				  strerror(errno));
 	rd = calloc(1, sizeof(*rd));
 	if (rd)
 		rd->block =
 		    opts && opts->block ? opts->block : TF_BLOCK_DEFAULT;
 	if (!rd || !(rd->own = malloc(rd->block))) {
 		free(rd);
-		if (!std)
-			close(fd);
 		return da_err_set(err, DA_ENOMEM, "out of memory");
 	}
 #ifdef POSIX_FADV_SEQUENTIAL
-	if (!std)
-		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 	rd->fd = fd;
 	rd->buf = rd->own;
-	rd->name = opts && opts->name ? opts->name : path;
+	rd->name = opts && opts->name ? opts->name : name ? name : "-";
 	rd->err = err;
 	r = run(rd, opts, on_change, ctx, info);
 	free(rd->own);
 	free(rd);
+	return r;
+}
+
+int tf_plan_scan(const char *path, const struct tf_scan_opts *opts,
+		 tf_change_fn on_change, void *ctx, struct tf_plan_info *info,
+		 struct da_err *err)
+{
+	struct da_err local = DA_ERR_INIT;
+	int r, fd, std = !strcmp(path, "-");
+
+	if (!err)
+		err = &local;
+	fd = std ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return da_err_set(err, errno == ENOENT ? DA_ENOENT : DA_EIO,
+				  "cannot read plan '%s': %s", path,
+				  strerror(errno));
+	r = tf_plan_scan_fd(fd, path, opts, on_change, ctx, info, err);
 	if (!std)
 		close(fd);
 	return r;

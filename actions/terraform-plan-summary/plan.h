@@ -126,6 +126,14 @@ int tf_plan_scan(const char *path, const struct tf_scan_opts *opts,
 		 tf_change_fn on_change, void *ctx, struct tf_plan_info *info,
 		 struct da_err *err);
 
+/*
+ * The same from an open descriptor, from where it stands to its end;
+ * offsets count from there. The caller closes fd.
+ */
+int tf_plan_scan_fd(int fd, const char *name, const struct tf_scan_opts *opts,
+		    tf_change_fn on_change, void *ctx,
+		    struct tf_plan_info *info, struct da_err *err);
+
 /* The same over len bytes in memory; name is for messages. */
 int tf_plan_scan_mem(const void *data, size_t len, const char *name,
 		     const struct tf_scan_opts *opts, tf_change_fn on_change,
