@@ -466,6 +466,28 @@ static void test_upsert(struct fake *f)
 		json_decref(d);
 	}
 
+	/* Update only: edits the marked comment, never posts one. */
+	r = da_github_comment_update(gh, "octo/demo", 7, MARKER,
+				     MARKER "\nno changes", &url, &status,
+				     &err);
+	is_int(r, 0, "update-only where there is no marked comment");
+	is_str(da_buf_str(&url), "", "hands back no url");
+	r = da_github_comment_update(gh, "octo/demo", 6, MARKER,
+				     MARKER "\nno changes", &url, &status,
+				     &err);
+	is_int(r, 1, "update-only where there is one");
+	is_str(da_buf_str(&url), want, "the same comment again");
+	d = fake_dump(f);
+	if (d) {
+		is_int(comments_on(d, "octo/demo", 7), 0,
+		       "nothing was posted on #7");
+		is_int(comments_on(d, "octo/demo", 6), 1, "still one on #6");
+		is_int(count_requests(d, "POST",
+				      "/repos/octo/demo/issues/7/comments"),
+		       0, "no POST to #7");
+		json_decref(d);
+	}
+
 	/* A body of exactly GitHub's ceiling goes; one more is refused. */
 	big = malloc(65538);
 	if (big) {
@@ -606,6 +628,23 @@ static void test_arguments(void)
 	is_int(r, -DA_EINVAL, "a token with a newline");
 	ok(!strstr(err.msg, "ghp_abc"), "is not shown");
 	da_buf_release(&url);
+	{
+		struct da_buf m = DA_BUF_INIT(4096);
+
+		(void)da_github_marker("coverage-gate", "Unit tests (Go)!", &m);
+		is_str(da_buf_str(&m),
+		       "<!-- deploy-actions/coverage-gate Unit-tests-Go -->",
+		       "a marker keeps [A-Za-z0-9._/] runs joined by '-'");
+		da_buf_reset(&m);
+		(void)da_github_marker("x", "--> a--b <!--", &m);
+		is_str(da_buf_str(&m), "<!-- deploy-actions/x a-b -->",
+		       "a hostile key cannot end the comment");
+		da_buf_reset(&m);
+		(void)da_github_marker("x", "", &m);
+		is_str(da_buf_str(&m), "<!-- deploy-actions/x -->",
+		       "no key: the tool's one comment");
+		da_buf_release(&m);
+	}
 }
 
 /* ---- hostile servers ---- */
