@@ -243,3 +243,35 @@ free_port() {
 		s.listen(0, "127.0.0.1", () => {
 			console.log(s.address().port); s.close(); });'
 }
+
+# github_fake_start STATE: starts the GitHub fake (tests/fakes/github.mjs)
+# on a port the kernel picks, seeded from the JSON file STATE, dumping its
+# state to $T/dump.json after every request; sets GH_FAKE_PORT and
+# GH_FAKE_URL (http://127.0.0.1:PORT, for GITHUB_API_URL). The fake reads a
+# fifo this shell holds open on fd 9 and exits when it closes, so it never
+# outlives the test, however the test ends; calling this again (or
+# `exec 9>&-`) stops the one before. Its stdout and stderr (a line per
+# request) are in $T/fake.out and $T/fake.err. Fails the test when it does
+# not start (needs need_node_modules first).
+github_fake_start() {
+	local pid
+	GH_FAKE_PORT=
+	GH_FAKE_URL=
+	rm -f -- "$T/lifeline" "$T/fake.out"
+	mkfifo "$T/lifeline" || _tap_bail "cannot create a fifo in $T"
+	exec 9<>"$T/lifeline"
+	node "$DA_TOP/tests/fakes/github.mjs" --port 0 --state "$1" \
+		--dump "$T/dump.json" --die-with-stdin \
+		>"$T/fake.out" 2>"$T/fake.err" <"$T/lifeline" 9>&- &
+	pid=$!
+	# It reads GitHub's 13 MB API description before it listens.
+	for _ in $(seq 1 300); do
+		grep -q '^listening ' "$T/fake.out" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	GH_FAKE_PORT=$(sed -n 's/^listening \([0-9][0-9]*\)$/\1/p' "$T/fake.out")
+	[ -n "$GH_FAKE_PORT" ] ||
+		_tap_bail "the GitHub fake did not start: $(cat "$T/fake.err")"
+	GH_FAKE_URL=http://127.0.0.1:$GH_FAKE_PORT
+}

@@ -12,7 +12,6 @@ need_cg
 need_node_modules
 fail_if_missing jq jq
 
-FAKE=$DA_TOP/tests/fakes/github.mjs
 cat >"$T/state.json" <<'EOF'
 {
   "tokens": {
@@ -27,16 +26,7 @@ cat >"$T/state.json" <<'EOF'
   ]
 }
 EOF
-mkfifo "$T/lifeline"
-exec 9<>"$T/lifeline"
-node "$FAKE" --port 0 --state "$T/state.json" --dump "$T/dump.json" \
-	--die-with-stdin >"$T/fake.out" 2>"$T/fake.err" <"$T/lifeline" 9>&- &
-for _ in $(seq 1 100); do
-	grep -q '^listening ' "$T/fake.out" 2>/dev/null && break
-	sleep 0.1
-done
-port=$(sed -n 's/^listening \([0-9][0-9]*\)$/\1/p' "$T/fake.out")
-[ -n "$port" ] || _tap_bail "the GitHub fake did not start: $(cat "$T/fake.err")"
+github_fake_start "$T/state.json"
 
 W=$T/ws
 mkdir -p "$W/src"
@@ -49,7 +39,7 @@ seq 1 10 | sed 's/^/int a/; s/$/;/' >"$W/src/a.c"
 jq -n '{pull_request: {number: 9, base: {sha: "b"}, head: {sha: "h"}}}' >"$T/event.json"
 PR_ENV=(GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request
 	"GITHUB_EVENT_PATH=$T/event.json" GITHUB_REPOSITORY=octo/shop
-	"GITHUB_API_URL=http://127.0.0.1:$port")
+	"GITHUB_API_URL=$GH_FAKE_URL")
 comments() { # the bodies of pull request 9's comments, as JSON lines
 	jq -c '[.comments[] | select(.issue_number == 9) | {id, body: .body[0:80]}]' "$T/dump.json"
 }
@@ -104,7 +94,7 @@ rc_is 0 "no token: the verdict alone"
 like "$out" '::notice.*no github-token' "with a notice"
 
 CG_ENV=(GITHUB_ACTIONS=true GITHUB_EVENT_NAME=push GITHUB_REPOSITORY=octo/shop
-	"GITHUB_API_URL=http://127.0.0.1:$port" GITHUB_TOKEN=w-token-123)
+	"GITHUB_API_URL=$GH_FAKE_URL" GITHUB_TOKEN=w-token-123)
 cg --workspace "$W" --unmatched ignore --comment "$W/lcov.info"
 rc_is 0 "not a pull request: the verdict alone"
 like "$out" '::notice.*not a pull request' "with a notice"
