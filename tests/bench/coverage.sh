@@ -29,53 +29,14 @@ bin=${BENCH_COV_GATE:-$top/build/bin/coverage-gate}
 lcov_parse=$top/tests/node_modules/lcov-parse
 cc=${CC:-cc}
 
-gnu_time=
-/usr/bin/time -f %M true >/dev/null 2>&1 && gnu_time=/usr/bin/time
+# shellcheck source=tests/bench/lib.sh
+. "$top/tests/bench/lib.sh"
 [ -n "$gnu_time" ] || echo "note: GNU time missing (apt-get install time): no peak RSS"
 
 mkdir -p "$out" || exit 1
 d=$(mktemp -d) || exit 1
 trap 'rm -rf "$d"' EXIT
 trap 'exit 130' INT TERM
-
-# now: nanoseconds since the epoch (GNU date)
-now() { date +%s%N; }
-# mb BYTES: megabytes (10^6 bytes), one decimal
-mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
-# rate BYTES NS: MB/s
-rate() { awk -v b="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.1f", b / 1e6 / (t / 1e9); else print 0 }'; }
-# ratio A B: A / B as "N.Nx"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
-# rss FILE: the peak RSS GNU time wrote to FILE, as "N.N MB"
-rss() {
-	if [ -s "$1" ]; then
-		awk '{ k = $1 } END { printf "%.1f MB", k / 1024 }' "$1"
-	else
-		echo "-"
-	fi
-}
-met() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
-	ok = (op == ">=") ? (v >= t) : (v < t); print ok ? "met" : "NOT met" }'; }
-size() { wc -c <"$1" | tr -d ' '; }
-row() { printf '%-42s %8s %10s %7s  %s\n' "$1" "$2" "$3" "$4" "$5"; }
-
-# timed NAME CMD...: runs CMD (output to $d/NAME.out, errors to
-# $d/NAME.err), sets el (wall ns) and rc, peak RSS in $d/NAME.rss.
-timed() {
-	n=$1
-	shift
-	rm -f "$d/$n.rss"
-	t0=$(now)
-	if [ -n "$gnu_time" ]; then
-		$gnu_time -f %M -o "$d/$n.rss" "$@" >"$d/$n.out" 2>"$d/$n.err"
-	else
-		"$@" >"$d/$n.out" 2>"$d/$n.err"
-	fi
-	rc=$?
-	el=$(($(now) - t0))
-	# GNU time says so on its last line when the command failed
-	[ "$rc" = 0 ] || rm -f "$d/$n.rss"
-}
 
 # --- the reports -------------------------------------------------------------
 gen=$out/cov-gen

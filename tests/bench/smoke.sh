@@ -21,8 +21,8 @@ nginx=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
 
 [ -x "$bin" ] || { echo "smoke-test not built (run: make)"; exit 1; }
 [ -x "$nginx" ] || { echo "nginx missing (apt-get install nginx)"; exit 1; }
-gnu_time=
-/usr/bin/time -f %M true >/dev/null 2>&1 && gnu_time=/usr/bin/time
+# shellcheck source=tests/bench/lib.sh
+. "$top/tests/bench/lib.sh"
 
 d=$(mktemp -d) || exit 1
 cleanup() {
@@ -32,21 +32,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# now: nanoseconds since the epoch (GNU date)
-now() { date +%s%N; }
-# rate COUNT NS: checks per second
-rate() { awk -v n="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", n / (t / 1e9); else print 0 }'; }
-# ratio A B: A / B as "N.NNx"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
-# row NAME RATE HOW: one line of the table; the ratio is smoke-test's
+# st_row NAME RATE HOW: one line of the table; the ratio is smoke-test's
 # checks/s over this runner's (how many times faster smoke-test is).
-row() {
+st_row() {
 	r=-
-	[ "$st_rate" != - ] && r=$(ratio "$st_rate" "$2")
+	[ "$st_rate" != - ] && r=$(ratio "$st_rate" "$2" 2)
 	printf '%-40s %10s %10s  %s\n' "$1" "$2" "$r" "$3"
 }
-met() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
-	ok = (op == ">=") ? (v >= t) : (v < t); print ok ? "met" : "NOT met" }'; }
 
 # --- nginx: a small JSON health document, no access log -------------------
 port=$(node -e 'const s = require("net").createServer();
@@ -105,7 +97,7 @@ else
 	st_rc=$?
 fi
 t1=$(now)
-st_rate=$(rate "$N" $((t1 - t0)))
+st_rate=$(per_s "$N" $((t1 - t0)))
 if [ "$st_rc" != 0 ]; then
 	echo "smoke-test exited $st_rc: $(head -c 300 "$d/st.err")"
 	st_rate=-
@@ -116,7 +108,7 @@ if [ "$st_rate" != - ] && command -v jq >/dev/null 2>&1; then
 	[ "$got" = "$N samples, healthy true" ] ||
 		echo "note: smoke-test reported ${got:-no JSON}, not $N healthy samples"
 fi
-row "smoke-test --samples $N" "$st_rate" "one process, wall time incl. start-up"
+st_row "smoke-test --samples $N" "$st_rate" "one process, wall time incl. start-up"
 
 # --- smoke-test: a spec of N checks ----------------------------------------------
 {
@@ -133,12 +125,12 @@ ${gnu_time:+$gnu_time -f %M -o "$d/rss-spec"} "$bin" --spec "$d/spec.yml" \
 	--concurrency "$C" --no-wait --json --no-summary >"$d/spec.json" 2>"$d/spec.err"
 sp_rc=$?
 t1=$(now)
-sp_rate=$(rate "$N" $((t1 - t0)))
+sp_rate=$(per_s "$N" $((t1 - t0)))
 if [ "$sp_rc" != 0 ]; then
 	echo "smoke-test --spec exited $sp_rc: $(head -c 300 "$d/spec.err")"
 	sp_rate=-
 fi
-row "smoke-test --spec ($N checks)" "$sp_rate" "one process, spec loading included"
+st_row "smoke-test --spec ($N checks)" "$sp_rate" "one process, spec loading included"
 
 # --- curl --parallel: one process, the same N requests -----------------------------
 if command -v curl >/dev/null 2>&1; then
@@ -151,8 +143,8 @@ if command -v curl >/dev/null 2>&1; then
 	t0=$(now)
 	curl -s --parallel --parallel-max "$C" -K "$d/curl.cfg" >/dev/null 2>&1
 	t1=$(now)
-	cp_rate=$(rate "$N" $((t1 - t0)))
-	row "curl --parallel --parallel-max $C" "$cp_rate" "one process, no assertions"
+	cp_rate=$(per_s "$N" $((t1 - t0)))
+	st_row "curl --parallel --parallel-max $C" "$cp_rate" "one process, no assertions"
 
 	# A shell loop around curl: a process per check, 64 at a time.
 	m=$((N < 500 ? N : 500))
@@ -161,8 +153,8 @@ if command -v curl >/dev/null 2>&1; then
 	while [ $i -lt "$m" ]; do echo "$url"; i=$((i + 1)); done |
 		xargs -P "$C" -n 1 curl -s -o /dev/null -f
 	t1=$(now)
-	cx_rate=$(rate "$m" $((t1 - t0)))
-	row "curl via xargs -P $C" "$cx_rate" "a process per check; $m run, extrapolated"
+	cx_rate=$(per_s "$m" $((t1 - t0)))
+	st_row "curl via xargs -P $C" "$cx_rate" "a process per check; $m run, extrapolated"
 else
 	echo "curl: not installed, skipped"
 fi
@@ -175,8 +167,8 @@ if [ -x "$waiton" ] && command -v node >/dev/null 2>&1; then
 	while [ $i -lt "$m" ]; do echo "http-get://127.0.0.1:$port/health.json"; i=$((i + 1)); done |
 		xargs -P "$C" -n 1 "$waiton" -t 10000 -i 100
 	t1=$(now)
-	wo_rate=$(rate "$m" $((t1 - t0)))
-	row "wait-on $(node -p "require('$top/tests/node_modules/wait-on/package.json').version" 2>/dev/null) via xargs -P $C" \
+	wo_rate=$(per_s "$m" $((t1 - t0)))
+	st_row "wait-on $(node -p "require('$top/tests/node_modules/wait-on/package.json').version" 2>/dev/null) via xargs -P $C" \
 		"$wo_rate" "one resource per invocation; $m run, extrapolated"
 
 	# wait-on also takes many resources in one process (all polled at once).
@@ -187,8 +179,8 @@ if [ -x "$waiton" ] && command -v node >/dev/null 2>&1; then
 	t0=$(now)
 	"$waiton" -t 30000 -i 100 -s "$C" "$@" >/dev/null 2>&1
 	t1=$(now)
-	wm_rate=$(rate "$m" $((t1 - t0)))
-	row "wait-on, $m resources in one process" "$wm_rate" "-s $C; $m run, extrapolated"
+	wm_rate=$(per_s "$m" $((t1 - t0)))
+	st_row "wait-on, $m resources in one process" "$wm_rate" "-s $C; $m run, extrapolated"
 else
 	echo "wait-on: not installed (npm ci --prefix tests), skipped"
 fi
