@@ -5,10 +5,13 @@
 #   1. CI: a small C program is built with --coverage and run; lcov
 #      captures its coverage; coverage-gate gates it (fail under 70,
 #      warn under 90) in a git repository, as a workflow would.
-#   2. Deploy: "release 2.0.1" goes live behind a real nginx on
+#   2. Infra pull request: terraform-plan-summary reads the release's
+#      plan, fails on the destruction nobody allowed, then passes once it
+#      is allowed, flagging the queue as possible data loss.
+#   3. Deploy: "release 2.0.1" goes live behind a real nginx on
 #      127.0.0.1; smoke-test waits for it and asserts status, body and
 #      version, as the job after a deploy would.
-#   3. A broken release (version 2.0.0 still serving) is caught by the same
+#   4. A broken release (version 2.0.0 still serving) is caught by the same
 #      smoke-test: exit 1, the code DEPLOY_HEALTH_CHECK_FAILED.
 #
 # Everything happens in a temporary directory that is removed at the end;
@@ -64,7 +67,32 @@ set -e
 say "exit status $rc; step outputs: $(grep -E '^(verdict|lines|branches)=' "$tmp/out" | tr '\n' ' ')"
 say "job summary: $(wc -c <"$tmp/summary.md") bytes of Markdown; badge: $(wc -c <"$tmp/badge.svg") bytes of SVG"
 
-# --- 2. Deploy and smoke test ----------------------------------------------------------
+# --- 2. Infra pull request: the plan -------------------------------------------
+step "Infra pull request: terraform-plan-summary on the release's plan"
+plan=$top/tests/e2e/fixtures/tfplan/shop-release.plan.json
+say "\$ terraform-plan-summary --fail-on-destroy --allow-destroy 'aws_ecs_task_definition.*' plan.json"
+set +e
+: >"$tmp/out"
+GITHUB_STEP_SUMMARY=$tmp/plan.md GITHUB_OUTPUT=$tmp/out \
+	"$bin/terraform-plan-summary" --fail-on-destroy \
+	--allow-destroy 'aws_ecs_task_definition.*' "$plan" 2>&1 |
+	sed 's/^/     /'
+rc=${PIPESTATUS[0]}
+set -e
+say "exit status $rc: the queue's deletion was not allowed (DEPLOY_APPROVAL_REQUIRED)"
+say "\$ ... --allow-destroy 'aws_sqs_queue.legacy_jobs' (a reviewer approved it)"
+set +e
+: >"$tmp/out"
+GITHUB_STEP_SUMMARY=$tmp/plan.md GITHUB_OUTPUT=$tmp/out \
+	"$bin/terraform-plan-summary" --fail-on-destroy \
+	--allow-destroy 'aws_ecs_task_definition.*' \
+	--allow-destroy 'aws_sqs_queue.legacy_jobs' "$plan" >/dev/null 2>&1
+rc=$?
+set -e
+say "exit status $rc; step outputs: $(grep -E '^(has-destroy|has-data-loss|replace|delete)=' "$tmp/out" | tr '\n' ' ')"
+say "job summary: $(wc -c <"$tmp/plan.md") bytes of Markdown, the secret's value masked: $(grep -c '(sensitive)' "$tmp/plan.md") line(s) say (sensitive)"
+
+# --- 3. Deploy and smoke test ----------------------------------------------------------
 step "Deploy: release 2.0.1 behind nginx on 127.0.0.1, then smoke-test"
 port=$(node -e 'const s = require("net").createServer();
 	s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
@@ -120,5 +148,5 @@ set -e
 say "exit status $rc: not healthy; the workflow's next step would be rollback"
 
 step "Still to come in this pipeline"
-say "terraform-plan-summary, data-residency-check (af-south-1), blue-green-switch"
+say "data-residency-check (af-south-1), blue-green-switch"
 say "and rollback arrive with their own releases; they answer --help today."
