@@ -1230,7 +1230,7 @@ static json_t *option_json(const struct da_opt *o)
 	    o->type == DA_OPT_BOOL ? json_null() : json_string(placeholder(o));
 
 	return json_pack("{s:s, s:o, s:o, s:s, s:o, s:b, s:s, s:o, s:b, "
-			 "s:o, s:o}",
+			 "s:o, s:o, s:o}",
 			 "name", o->name, "short",
 			 o->short_name ? json_string(sh) : json_null(), "arg",
 			 arg, "type", type_name(o->type), "default",
@@ -1239,7 +1239,8 @@ static json_t *option_json(const struct da_opt *o)
 			 o->help ? o->help : "", "env", str_or_null(o->env),
 			 "secret", (int)!!(o->flags & DA_OPT_SECRET), "min",
 			 has_min ? json_integer(o->min) : json_null(), "max",
-			 has_max ? json_integer(o->max) : json_null());
+			 has_max ? json_integer(o->max) : json_null(),
+			 "action_default", str_or_null(o->action_def));
 }
 
 int da_opt_json(const struct da_opt_tool *tool, struct da_buf *out,

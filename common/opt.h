@@ -70,6 +70,11 @@ struct da_opt {
 	long long max;	  /* LLONG_MIN/LLONG_MAX: that side unbounded */
 	unsigned flags;	  /* DA_OPT_REQUIRED | _SECRET | _HIDDEN */
 	const char *help; /* one sentence */
+	/*
+	 * The default action.yml carries when the command line has none: an
+	 * expression of the runner's, such as "${{ github.token }}".
+	 */
+	const char *action_def;
 };
 
 #define DA_OPT_END                                                             \

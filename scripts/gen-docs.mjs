@@ -77,8 +77,12 @@ export function readOptions(bin) {
 }
 
 // An option's default as action.yml states it: a string, or undefined
-// when the option has none (null or "" in the table).
+// when the option has none (null or "" in the table). An action_default
+// (an expression such as ${{ github.token }}) is the action's alone.
 function optDefault(o) {
+	if (o.action_default !== null && o.action_default !== undefined &&
+	    o.action_default !== "")
+		return String(o.action_default);
 	if (o.default === null || o.default === undefined || o.default === "")
 		return undefined;
 	return String(o.default);

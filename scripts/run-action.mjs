@@ -732,6 +732,7 @@ options:
   --event-name NAME      GITHUB_EVENT_NAME (default: push)
   --repository O/R       GITHUB_REPOSITORY (default: example/repo)
   --sha SHA              GITHUB_SHA (default: forty zeros)
+  --token TOKEN          github.token, the job's token (default: none)
   --ref REF              GITHUB_REF (default: refs/heads/main)
   --outputs FILE         write the action's outputs there as JSON
   --summary FILE         write the job summary (all steps) there
@@ -796,7 +797,7 @@ function shellQuote(w) {
 function parseArgs(argv) {
 	const o = { with: [], env: [], workspace: process.cwd(),
 		eventName: "push", repository: "example/repo",
-		sha: "0".repeat(40), ref: "refs/heads/main", verbose: false,
+		sha: "0".repeat(40), token: "", ref: "refs/heads/main", verbose: false,
 		keepTemp: false, appendArgs: null };
 	const pair = (opt, v) => {
 		const eq = v.indexOf("=");
@@ -836,6 +837,7 @@ function parseArgs(argv) {
 		case "--event-name": o.eventName = arg(); break;
 		case "--repository": o.repository = arg(); break;
 		case "--sha": o.sha = arg(); break;
+		case "--token": o.token = arg(); break;
 		case "--ref": o.ref = arg(); break;
 		case "--outputs": o.outputs = path.resolve(arg()); break;
 		case "--summary": o.summary = path.resolve(arg()); break;
@@ -1202,6 +1204,7 @@ function main() {
 		run_number: "1",
 		server_url: "https://github.com",
 		sha: o.sha,
+		token: o.token,
 		workflow: "run-action",
 		workspace: o.workspace,
 	};

@@ -89,7 +89,9 @@ static const struct da_opt options[] = {
      .type = DA_OPT_STRING,
      .env = "GITHUB_TOKEN",
      .flags = DA_OPT_SECRET,
-     .help = "The token for --comment (needs pull-requests: write)."},
+     .action_def = "${{ github.token }}",
+     .help = "The token for --comment (needs pull-requests: write); the "
+	     "action uses the job's token unless given another."},
     DA_OPT_SHARED,
     DA_OPT_END,
 };

@@ -38,8 +38,9 @@ for (const tool of process.argv.slice(2)) {
 		const i = inputs[o.name] || {};
 		t(i.description === o.description,
 			`${tool}: ${o.name}: description '${i.description}' == '${o.description}'`);
-		t(norm(i.default) === norm(o.default),
-			`${tool}: ${o.name}: default '${i.default}' == '${o.default}'`);
+		const want = o.action_default ?? o.default;
+		t(norm(i.default) === norm(want),
+			`${tool}: ${o.name}: default '${i.default}' == '${want}'`);
 		t((i.required === true) === (o.required === true),
 			`${tool}: ${o.name}: required ${i.required === true} == ${o.required === true}`);
 	}

@@ -162,6 +162,15 @@ done <<<"$NAMES"
 is "$missing" "" "and every one reaches the workflow with a value"
 unlike "$(printf '%s\n%s\n' "$out" "$err" | grep -v '^::add-mask::')" \
 	'w-tok-action-6d2' "the token is never printed"
+
+# Without the github-token input the job's token (github.token) is used.
+RA_OPTS+=(--token w-tok-action-6d2)
+action "plans=$PLANS" comment=true
+is "$rc" 0 "comment with the job's token: the step passes"
+is "$(o comment-url)" "https://github.com/octo/infra/pull/3#issuecomment-$id" \
+	"the same comment is updated with the job's token"
+is "$(jq '[.comments[] | select(.issue_number == 3)] | length' "$T/dump.json")" 1 \
+	"and no second one is posted"
 RA_OPTS=()
 
 # --- bad input -------------------------------------------------------------------

@@ -55,6 +55,7 @@ static const struct da_opt opts_table[] = {
      .type = DA_OPT_STRING,
      .env = "DA_TEST_TOKEN",
      .flags = DA_OPT_SECRET,
+     .action_def = "${{ github.token }}",
      .help = "API token."},
     {.name = "pin",
      .arg = "PIN",
@@ -174,7 +175,8 @@ static void test_forms(void)
 	   "bool defaults");
 	ok(!da_opt_bool(o, "json") && da_opt_bool(o, "summary"),
 	   "shared options: json off, summary on");
-	ok(da_opt_str(o, "token") == NULL, "unset string without default");
+	ok(da_opt_str(o, "token") == NULL,
+	   "unset string without default (an action_def is not one)");
 	is_int(da_opt_source(o, "token"), DA_OPT_SRC_NONE, "source none");
 	ok(da_opt_str(o, "nope") == NULL && !da_opt_bool(o, "nope") &&
 	       da_opt_int(o, "nope") == 0,
@@ -613,6 +615,10 @@ static void test_json(void)
 	is_str(json_string_value(json_object_get(e, "env")), "DA_TEST_TOKEN",
 	       "env");
 	ok(json_is_true(json_object_get(e, "secret")), "secret");
+	is_str(json_string_value(json_object_get(e, "action_default")),
+	       "${{ github.token }}", "the action's own default");
+	ok(json_is_null(json_object_get(e, "default")),
+	   "and none on the command line");
 	e = json_array_get(arr, 6);
 	is_str(json_string_value(json_object_get(e, "type")), "list",
 	       "list type");
