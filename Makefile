@@ -71,7 +71,7 @@ $(MUSL_DEPS): scripts/deps.lock scripts/deps.sh
 $(M)/%.o: %.c $(COMMON_HDR) $(MUSL_DEPS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(MUSL_CC) $(WARN) $(MUSL_CFLAGS) $(MUSL_CPPFLAGS) -c -o $@ $<
+	$(Q)$(MUSL_CC) $(WARN) $(MUSL_CFLAGS) $(MUSL_CPPFLAGS) -MMD -MP -c -o $@ $<
 
 $(M)/libda.a: $(COMMON_SRC:%.c=$(M)/%.o)
 	@rm -f $@
@@ -107,9 +107,13 @@ $(HOST_DEPS): scripts/deps.lock scripts/deps.sh
 $(H)/%.o: %.c $(COMMON_HDR) $(HOST_DEPS) $(HOST_FLAGS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(HOST_CC) $(WARN) $(HOST_CFLAGS) $(HOST_CPPFLAGS) -c -o $@ $<
+	$(Q)$(HOST_CC) $(WARN) $(HOST_CFLAGS) $(HOST_CPPFLAGS) -MMD -MP -c -o $@ $<
 
 $(foreach d,$(M) $(H),$(d)/common/version.o $(d)/common/http.o): $(VERSION_STAMP)
+
+# Every header an object was built from (a tool's own ones too), as the
+# compiler listed them: a changed header rebuilds what includes it.
+-include $(shell find $(M) $(H) -name '*.d' 2>/dev/null)
 
 $(H)/libda.a: $(COMMON_SRC:%.c=$(H)/%.o)
 	@rm -f $@

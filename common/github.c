@@ -861,34 +861,47 @@ out:
 
 int da_github_marker(const char *tool, const char *key, struct da_buf *out)
 {
-	const char *p;
+	const unsigned char *p;
+	uint32_t h = 2166136261u; /* FNV-1a of the whole key */
 	size_t n = 0;
-	int r, dash = 0;
+	int r, dash = 0, lossy = 0;
+	char last = 0;
 
 	r = da_buf_addf(out, "<!-- deploy-actions/%s", tool);
 	/*
 	 * Only [A-Za-z0-9._/-], and never "--": a comment must not hold
-	 * "--", and '>' would end it.
+	 * "--", and '>' would end it. A run of anything else becomes one
+	 * '-'; a '-' of the key is kept where it makes no "--".
 	 */
-	for (p = key ? key : ""; r == 0 && *p && n < MAX_MARKER_KEY; p++) {
-		char c = *p;
+	for (p = (const unsigned char *)(key ? key : ""); r == 0 && *p; p++) {
+		unsigned char c = *p;
 		int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			   (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-			   c == '/';
+			   c == '/' || (c == '-' && n > 0 && last != '-');
 
-		if (!keep) {
+		h = (h ^ c) * 16777619u;
+		if (!keep || n >= MAX_MARKER_KEY) {
+			lossy = 1;
 			dash = n > 0;
 			continue;
 		}
 		if (n == 0)
 			r = da_buf_addch(out, ' ');
-		else if (dash)
+		else if (dash && c != '-' && last != '-')
 			r = da_buf_addch(out, '-');
 		if (r == 0)
-			r = da_buf_addch(out, c);
+			r = da_buf_addch(out, (char)c);
+		last = (char)c;
 		dash = 0;
 		n++;
 	}
+	/* keys that differ only in what was dropped keep markers apart */
+	if (r == 0 && lossy)
+		r = da_buf_addf(out, "%s%08x",
+				!n	      ? " "
+				: last == '-' ? ""
+					      : "-",
+				(unsigned)h);
 	if (r == 0)
 		r = da_buf_adds(out, " -->");
 	return r;

@@ -79,6 +79,16 @@ int da_github_denied(long status, const char *method);
 int da_github_event_pr(long *ret_number, struct da_err *err);
 
 /*
+ * The hidden first line a tool's comment is found by again:
+ * "<!-- deploy-actions/TOOL KEY -->", KEY reduced to [A-Za-z0-9._/]
+ * runs joined by '-' (a comment may not hold "--", and '>' would end
+ * it), at most 100 of them; when that drops anything, eight hex digits of
+ * a hash of the whole key follow, so that "prod eu" and "prod-eu" keep
+ * comments of their own. Returns 0 or the da_buf error.
+ */
+int da_github_marker(const char *tool, const char *key, struct da_buf *out);
+
+/*
  * Creates or updates the one comment on issue or pull request number of
  * repo ("owner/name") whose body contains marker: lists the comments
  * (GET /repos/{owner}/{repo}/issues/{number}/comments, page by page until
@@ -90,14 +100,6 @@ int da_github_event_pr(long *ret_number, struct da_err *err);
  * comment's html_url. *ret_created is 1 for a new comment. *ret_status is
  * the status of the last request (0 when none was made).
  */
-/*
- * The hidden first line a tool's comment is found by again:
- * "<!-- deploy-actions/TOOL KEY -->", KEY reduced to [A-Za-z0-9._/]
- * runs joined by '-' (a comment may not hold "--", and '>' would end
- * it), at most 100 of them. Returns 0 or the da_buf error.
- */
-int da_github_marker(const char *tool, const char *key, struct da_buf *out);
-
 int da_github_comment_upsert(struct da_github *gh, const char *repo,
 			     long number, const char *marker, const char *body,
 			     struct da_buf *ret_url, int *ret_created,

@@ -27,6 +27,8 @@
 #define LINE_MAX_BYTES ((size_t)64 << 10)
 
 static const char text_sensitive[] = "(sensitive)";
+/* What a plan without sensitivity marks (format 0.1) shows of a value. */
+static const char text_hidden[] = "(hidden)";
 static const char text_unknown[] = "(known after apply)";
 
 /* What a value is, for deciding whether to walk into it. */
@@ -54,6 +56,7 @@ struct walk {
 	size_t nrp;
 	struct da_buf line;
 	struct da_buf bval, aval;
+	int hide_values; /* no marks in the plan: no value is shown */
 };
 
 /*
@@ -311,7 +314,8 @@ static int mask_any_true(const json_t *m)
 /*
  * Whether mask hides the value v (NULL: absent) as a whole. A mask that
  * marks something but does not have v's shape (an object mask over an
- * array or a string, say) hides all of v: better too much than a leak.
+ * array or a string, say, or a list mask of another length) hides all
+ * of v: better too much than a leak.
  */
 static int sens_here(const json_t *mask, const json_t *v)
 {
@@ -319,8 +323,11 @@ static int sens_here(const json_t *mask, const json_t *v)
 		return 1;
 	if (!v || (!json_is_object(mask) && !json_is_array(mask)))
 		return 0;
-	if ((json_is_object(mask) && json_is_object(v)) ||
-	    (json_is_array(mask) && json_is_array(v)))
+	if (json_is_object(mask) && json_is_object(v))
+		return 0;
+	/* a list mask of another length cannot say which element is which */
+	if (json_is_array(mask) && json_is_array(v) &&
+	    json_array_size(mask) == json_array_size(v))
 		return 0;
 	return mask_any_true(mask);
 }
@@ -542,6 +549,9 @@ static int leaf(struct walk *w, json_t *b, json_t *a, int unknown, int bsens,
 	if (b && bsens) {
 		r = da_buf_adds(&w->bval, text_sensitive);
 		w->st.sensitive++;
+	} else if (b && w->hide_values) {
+		r = da_buf_adds(&w->bval, text_hidden);
+		w->st.sensitive++;
 	} else {
 		r = b ? put_value(&w->bval, b, bs, depth) : 0;
 	}
@@ -553,6 +563,9 @@ static int leaf(struct walk *w, json_t *b, json_t *a, int unknown, int bsens,
 	} else if (unknown) {
 		r = da_buf_adds(&w->aval, text_unknown);
 		w->st.unknown++;
+	} else if (a && w->hide_values) {
+		r = da_buf_adds(&w->aval, text_hidden);
+		w->st.sensitive++;
 	} else {
 		r = a ? put_value(&w->aval, a, as, depth) : 0;
 	}
@@ -864,6 +877,13 @@ int tf_diff_render(const char *json, size_t len,
 	as = mode == M_DELETE ? NULL : obj_get(change, "after_sensitive");
 	u = mode == M_DELETE ? NULL : obj_get(change, "after_unknown");
 	load_replace_paths(w, obj_get(change, "replace_paths"));
+	/*
+	 * Plans of Terraform before 0.15 (format 0.1) carry no sensitivity
+	 * marks at all, though they hold passwords in clear: their values
+	 * are never shown, only which attributes change.
+	 */
+	w->hide_values = !json_object_get(change, "before_sensitive") &&
+			 !json_object_get(change, "after_sensitive");
 
 	r = walk(w, b, a, u, bs, as, 0);
 	if (!r)

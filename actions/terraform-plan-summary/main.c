@@ -296,7 +296,8 @@ static int collect(const struct da_opts *opts, struct run *g,
 }
 
 /* The comment's key: the labels the user gave, or the made ones of
- * several plans; one unnamed plan has the tool's one comment. */
+ * several plans, joined by '/' (a label holds none); one unnamed plan
+ * has the tool's one comment. */
 static char *comment_key(const struct run *g)
 {
 	struct da_buf b = DA_BUF_INIT(4096);
@@ -305,7 +306,7 @@ static char *comment_key(const struct run *g)
 	for (i = 0; i < g->nargs; i++) {
 		if (g->nargs == 1 && !g->args[i].given)
 			break;
-		if ((i && da_buf_addch(&b, ' ') < 0) ||
+		if ((i && da_buf_addch(&b, '/') < 0) ||
 		    da_buf_adds(&b, g->args[i].label) < 0)
 			break;
 	}
@@ -395,6 +396,7 @@ static void post_comment(const struct da_opts *opts, struct run *g,
 	struct da_github_options go = {0};
 	struct da_github *gh = NULL;
 	struct da_buf body = DA_BUF_INIT((size_t)1 << 20);
+	struct da_buf text = DA_BUF_INIT((size_t)1 << 20);
 	struct da_buf marker = DA_BUF_INIT(4096);
 	struct da_buf url = DA_BUF_INIT(4096);
 	struct da_buf msg = DA_BUF_INIT(4096);
@@ -427,7 +429,10 @@ static void post_comment(const struct da_opts *opts, struct run *g,
 			 "the job summary");
 		goto out;
 	}
-	r = tf_render_markdown(&g->rc, TF_COMMENT_BUDGET, 1, &body, &e);
+	r = tf_render_markdown(&g->rc, TF_COMMENT_BUDGET, 1, &text, &e);
+	/* what the job log would mask, the comment does not show either */
+	if (r == 0 && da_gha_redact(gha, da_buf_str(&text), &body) < 0)
+		r = da_err_set(&e, DA_ENOMEM, "out of memory");
 	if (r == 0)
 		r = tf_render_marker(&g->rc, &marker, &e);
 	if (r == 0)
@@ -468,6 +473,7 @@ static void post_comment(const struct da_opts *opts, struct run *g,
 out:
 	da_github_free(gh);
 	da_buf_release(&body);
+	da_buf_release(&text);
 	da_buf_release(&marker);
 	da_buf_release(&url);
 	da_buf_release(&msg);
@@ -483,9 +489,11 @@ static int write_all(const struct da_opts *opts, struct run *g,
 		r = tf_render_json(&g->rc, stdout, err);
 	} else {
 		r = tf_render_text(&g->rc, &b, err);
-		if (r == 0)
-			(void)fwrite(b.data ? b.data : "", 1, b.len, stdout);
-		(void)fflush(stdout);
+		if (r == 0 &&
+		    (fwrite(b.data ? b.data : "", 1, b.len, stdout) != b.len ||
+		     fflush(stdout) != 0 || ferror(stdout)))
+			r = da_err_set(err, DA_EIO,
+				       "cannot write to standard output");
 	}
 	if (r == 0)
 		r = tf_render_outputs(&g->rc, gha, err);

@@ -315,7 +315,8 @@ static unsigned flags_of(const struct tf_model *m, const struct tf_change *c)
 		f |= TF_F_DATA;
 	if (c->replace_paths)
 		f |= TF_F_FORCED;
-	if (tf_action_destroys(c->action)) {
+	/* an action list of a later Terraform that deletes destroys too */
+	if (tf_action_destroys(c->action) || c->deletes) {
 		f |= TF_F_DESTROYS;
 		if (!(f & TF_F_DATA) && tf_model_is_stateful(m, c->type))
 			f |= TF_F_STATEFUL;
@@ -359,6 +360,8 @@ static void count(struct tf_counts *t, enum tf_kind k, unsigned f)
 		t->moved++;
 	if (f & TF_F_IMPORTED)
 		t->imported++;
+	if (f & TF_F_DESTROYS)
+		t->destroy++;
 	if ((f & TF_F_DESTROYS) && !(f & TF_F_ALLOWED))
 		t->destroy_denied++;
 	if ((f & TF_F_DATA_LOSS) == TF_F_DATA_LOSS)
@@ -465,54 +468,25 @@ static void sort_items(struct tf_item *a, size_t n)
 }
 
 /*
- * A descriptor whose bytes can be read again: the file itself, standard
- * input when it is a regular file read from its start, or a copy of
- * standard input in an unlinked file under tmpdir.
+ * Copies what can be read from in to an unlinked file under tmpdir, so
+ * that elements can be read again; *ret_fd is at its start.
  */
-static int open_plan(const char *path, const char *tmpdir, int *ret_fd,
-		     struct da_err *err)
+static int spool(int in, const char *name, const char *tmpdir, int *ret_fd,
+		 struct da_err *err)
 {
 	struct da_buf tmp = DA_BUF_INIT(4096);
+	const char *dir = tmpdir && *tmpdir ? tmpdir : "/tmp";
 	char *chunk = NULL;
-	struct stat st;
-	int fd, r = 0;
-	ssize_t n;
+	int fd = -1, r = 0;
+	ssize_t n, w, done;
 
-	if (strcmp(path, "-") != 0) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return da_err_set(
-			    err, errno == ENOENT ? DA_ENOENT : DA_EIO,
-			    "cannot read plan '%s': %s", path, strerror(errno));
-		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-			close(fd);
-			return da_err_set(err, DA_EINVAL,
-					  "cannot read plan '%s': a directory",
-					  path);
-		}
-		*ret_fd = fd;
-		return 0;
-	}
-	if (fstat(0, &st) == 0 && S_ISREG(st.st_mode) &&
-	    lseek(0, 0, SEEK_CUR) == 0) {
-		fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
-		if (fd < 0)
-			return da_err_set(err, DA_EIO,
-					  "cannot read standard input: %s",
-					  strerror(errno));
-		*ret_fd = fd;
-		return 0;
-	}
-	if (da_buf_addf(&tmp, "%s/tfplan-XXXXXX",
-			tmpdir && *tmpdir ? tmpdir : "/tmp") < 0)
+	if (da_buf_addf(&tmp, "%s/tfplan-XXXXXX", dir) < 0)
 		return da_err_set(err, DA_ELIMIT,
-				  "temporary directory name "
-				  "too long");
+				  "temporary directory name too long");
 	fd = mkstemp(tmp.data);
 	if (fd < 0) {
-		r = da_err_set(err, DA_EIO,
-			       "cannot keep standard input in '%s': %s",
-			       da_buf_str(&tmp), strerror(errno));
+		r = da_err_set(err, DA_EIO, "cannot keep %s in '%s': %s", name,
+			       dir, strerror(errno));
 		goto out;
 	}
 	(void)unlink(tmp.data);
@@ -523,14 +497,11 @@ static int open_plan(const char *path, const char *tmpdir, int *ret_fd,
 		goto out;
 	}
 	for (;;) {
-		ssize_t w = 0, done;
-
-		n = read(0, chunk, TF_BLOCK_DEFAULT);
+		n = read(in, chunk, TF_BLOCK_DEFAULT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			r = da_err_set(err, DA_EIO,
-				       "cannot read standard input: %s",
+			r = da_err_set(err, DA_EIO, "cannot read %s: %s", name,
 				       strerror(errno));
 			goto out;
 		}
@@ -543,18 +514,16 @@ static int open_plan(const char *path, const char *tmpdir, int *ret_fd,
 				continue;
 			}
 			if (w <= 0) {
-				r = da_err_set(err, DA_EIO,
-					       "cannot keep standard input "
-					       "in '%s': %s",
-					       tmpdir && *tmpdir ? tmpdir
-								 : "/tmp",
-					       strerror(errno));
+				r = da_err_set(
+				    err, DA_EIO, "cannot keep %s in '%s': %s",
+				    name, dir,
+				    w < 0 ? strerror(errno) : "no space");
 				goto out;
 			}
 		}
 	}
 	if (lseek(fd, 0, SEEK_SET) != 0)
-		r = da_err_set(err, DA_EIO, "cannot read standard input: %s",
+		r = da_err_set(err, DA_EIO, "cannot read %s again: %s", name,
 			       strerror(errno));
 out:
 	free(chunk);
@@ -563,6 +532,54 @@ out:
 		close(fd);
 	if (r == 0)
 		*ret_fd = fd;
+	return r;
+}
+
+/*
+ * A descriptor whose bytes can be read again: a regular file read from
+ * its start as it is; standard input, a pipe or a FIFO
+ * (<(terraform show -json tfplan)) copied to an unlinked file first.
+ */
+static int open_plan(const char *path, const char *tmpdir, int *ret_fd,
+		     struct da_err *err)
+{
+	int std = !strcmp(path, "-");
+	struct da_buf name = DA_BUF_INIT(4096);
+	struct stat st;
+	int fd, r;
+
+	fd = std ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return da_err_set(err, errno == ENOENT ? DA_ENOENT : DA_EIO,
+				  "cannot read plan '%s': %s", path,
+				  strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		r = da_err_set(err, DA_EIO, "cannot read plan '%s': %s", path,
+			       strerror(errno));
+	} else if (S_ISDIR(st.st_mode)) {
+		r = da_err_set(err, DA_EINVAL,
+			       "cannot read plan '%s': a directory", path);
+	} else if (S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0) {
+		if (!std) {
+			*ret_fd = fd;
+			return 0;
+		}
+		fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return da_err_set(err, DA_EIO,
+					  "cannot read standard input: %s",
+					  strerror(errno));
+		*ret_fd = fd;
+		return 0;
+	} else {
+		r = da_buf_addf(&name, std ? "standard input" : "plan '%s'",
+				path) < 0
+			? da_err_set(err, DA_ELIMIT, "plan path too long")
+			: spool(fd, da_buf_str(&name), tmpdir, ret_fd, err);
+	}
+	da_buf_release(&name);
+	if (!std)
+		close(fd);
 	return r;
 }
 
@@ -615,6 +632,7 @@ int tf_model_add_plan(struct tf_model *m, const char *path, const char *label,
 		t->noop += c1->noop;
 		t->drift += c1->drift;
 		t->outputs += c1->outputs;
+		t->destroy += c1->destroy;
 		t->destroy_denied += c1->destroy_denied;
 		t->data_loss += c1->data_loss;
 	}
@@ -624,8 +642,10 @@ int tf_model_add_plan(struct tf_model *m, const char *path, const char *label,
 int tf_model_element(const struct tf_plan *p, const struct tf_item *it,
 		     size_t max, struct da_buf *out, struct da_err *err)
 {
-	size_t got = 0;
+	char chunk[64 << 10];
+	uint64_t got = 0;
 	ssize_t n;
+	size_t want;
 
 	da_buf_reset(out);
 	if (p->fd < 0 || !it->length)
@@ -634,18 +654,11 @@ int tf_model_element(const struct tf_plan *p, const struct tf_item *it,
 		return da_err_set(err, DA_ELIMIT,
 				  "the change is %llu bytes, over %zu",
 				  (unsigned long long)it->length, max);
-	/* grow to length bytes, then read into place */
-	while (out->cap < it->length + 1) {
-		char *d = realloc(out->data, it->length + 1);
-
-		if (!d)
-			return da_err_set(err, DA_ENOMEM, "out of memory");
-		out->data = d;
-		out->cap = it->length + 1;
-	}
 	while (got < it->length) {
-		n = pread(p->fd, out->data + got, it->length - got,
-			  (off_t)(it->offset + got));
+		want = it->length - got < sizeof(chunk)
+			   ? (size_t)(it->length - got)
+			   : sizeof(chunk);
+		n = pread(p->fd, chunk, want, (off_t)(it->offset + got));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -653,10 +666,10 @@ int tf_model_element(const struct tf_plan *p, const struct tf_item *it,
 			    err, DA_EIO, "cannot read plan '%s' again: %s",
 			    p->path,
 			    n < 0 ? strerror(errno) : "it got shorter");
-		got += (size_t)n;
+		if (da_buf_add(out, chunk, (size_t)n) < 0)
+			return da_err_set(err, DA_ENOMEM, "out of memory");
+		got += (uint64_t)n;
 	}
-	out->len = got;
-	out->data[got] = 0;
 	return 0;
 }
 

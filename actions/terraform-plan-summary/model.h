@@ -86,6 +86,7 @@ struct tf_counts {
 	uint64_t create, update, delete_, replace, read, forget, other;
 	uint64_t moved, imported, noop;
 	uint64_t drift, outputs;
+	uint64_t destroy;	 /* deleted or replaced, in any form */
 	uint64_t destroy_denied; /* destroyed and not allowed */
 	uint64_t data_loss;	 /* stateful and destroyed */
 };

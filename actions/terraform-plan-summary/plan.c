@@ -798,12 +798,14 @@ static int action_word(const char *s)
 }
 
 /* Reads change.actions (at its value) into *a. */
-static int read_actions(struct rd *rd, enum tf_action *a)
+static int read_actions(struct rd *rd, enum tf_action *a, int *deletes)
 {
-	int w[3] = {0, 0, 0}, n = 0, first = 1, r, c, cut;
+	int w[3] = {0, 0, 0}, n = 0, first = 1, r, c, cut, any_delete = 0;
 	char word[16];
 
 	*a = TF_ACT_OTHER;
+	if (deletes)
+		*deletes = 0;
 	r = open_or_null(rd, '[', "change.actions");
 	if (r <= 0)
 		return r;
@@ -819,6 +821,8 @@ static int read_actions(struct rd *rd, enum tf_action *a)
 		r = read_string(rd, word, sizeof(word) - 1, 1, &cut);
 		if (r < 0)
 			return r;
+		if (!cut && action_word(word) == W_DELETE)
+			any_delete = 1;
 		if (n < 3)
 			w[n] = cut ? W_OTHER : action_word(word);
 		n++;
@@ -838,6 +842,9 @@ static int read_actions(struct rd *rd, enum tf_action *a)
 		else if (w[0] == W_CREATE && w[1] == W_FORGET)
 			*a = TF_ACT_CREATE_FORGET;
 	}
+	/* a list this reader does not know still destroys when it deletes */
+	if (deletes)
+		*deletes = any_delete;
 	return 0;
 }
 
@@ -879,7 +886,7 @@ static int read_change(struct rd *rd, struct tf_change *ch)
 		return r;
 	while ((r = next_key(rd, &first)) > 0) {
 		if (key_is(rd, "actions")) {
-			r = read_actions(rd, &ch->action);
+			r = read_actions(rd, &ch->action, &ch->deletes);
 		} else if (key_is(rd, "importing")) {
 			r = read_importing(rd, ch);
 		} else if (key_is(rd, "replace_paths") && peek(rd) == '[') {
@@ -1010,7 +1017,7 @@ static int read_outputs(struct rd *rd, const struct tf_scan_opts *opts,
 		if ((r = open_or_null(rd, '{', "an output change")) < 0)
 			return r;
 		while (r > 0 && (r = next_key(rd, &inner)) > 0) {
-			r = key_is(rd, "actions") ? read_actions(rd, &a)
+			r = key_is(rd, "actions") ? read_actions(rd, &a, NULL)
 						  : skip_value(rd);
 			if (r < 0)
 				return r;

@@ -75,6 +75,7 @@ struct tf_change {
 	const char *deposed; /* the deposed object's key */
 	const char *action_reason;
 	enum tf_action action;
+	int deletes;	       /* the list holds "delete" (whatever else) */
 	int importing;	       /* change.importing is an object */
 	const char *import_id; /* change.importing.id, NULL if none */
 	int replace_paths;     /* change.replace_paths is a non-empty array */

@@ -31,28 +31,82 @@ static int buf_fail(struct da_err *err, int r, const char *what)
 	return nomem(err);
 }
 
-/* s with every control character as '?': plans are untrusted. */
-static int clean(struct da_buf *out, const char *s)
+/*
+ * Bytes of one name from a plan (an address, an id, a reason) shown in
+ * Markdown; longer ones are cut with "...". Keeps every row, heading and
+ * list item of bounded size whatever the plan holds.
+ */
+#define NAME_MAX_MD 256
+
+/*
+ * Bytes at s that must not reach a reader as they are: C0 and C1 control
+ * characters and DEL, and the marks that reorder text on screen (U+061C,
+ * U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069); 0 for a character
+ * that may pass.
+ */
+static size_t unsafe_at(const unsigned char *s)
 {
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 1;
+	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2;
+	if (s[0] == 0xd8 && s[1] == 0x9c)
+		return 2;
+	if (s[0] == 0xe2 && s[1] == 0x80 &&
+	    (s[2] == 0x8e || s[2] == 0x8f || (s[2] >= 0xaa && s[2] <= 0xae)))
+		return 3;
+	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)
+		return 3;
+	return 0;
+}
+
+/*
+ * s with every unsafe character (above) as '?', at most max bytes of it,
+ * cut at a character boundary and ended with "..." when longer: plans are
+ * untrusted.
+ */
+static int show(struct da_buf *out, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t used = 0, n;
 	int r = 0;
 
-	for (; s && *s && r == 0; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		r = da_buf_addch(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	while (*p && r == 0) {
+		n = unsafe_at(p);
+		if (n) {
+			r = da_buf_addch(out, '?');
+			p += n;
+			used++;
+			continue;
+		}
+		/* the whole UTF-8 sequence, or one byte of a broken one */
+		n = 1;
+		if (*p >= 0xc0)
+			while (n < 4 && (p[n] & 0xc0) == 0x80)
+				n++;
+		if (used + n > max)
+			return da_buf_adds(out, "...");
+		r = da_buf_add(out, p, n);
+		p += n;
+		used += n;
 	}
 	return r;
 }
 
-/* s as HTML text (for <summary>, where Markdown is not read). */
-static int html(struct da_buf *out, const char *s)
+static int clean(struct da_buf *out, const char *s)
 {
-	int r = 0;
+	return show(out, s, (size_t)-1);
+}
 
-	for (; s && *s && r == 0; s++) {
-		unsigned char c = (unsigned char)*s;
+/* s as HTML text (for <summary>, where Markdown is not read). */
+static int html(struct da_buf *out, const char *raw)
+{
+	struct da_buf t = DA_BUF_INIT(0);
+	const char *s;
+	int r = show(&t, raw, NAME_MAX_MD);
 
-		switch (c) {
+	for (s = da_buf_str(&t); *s && r == 0; s++) {
+		switch (*s) {
 		case '&':
 			r = da_buf_adds(out, "&amp;");
 			break;
@@ -66,22 +120,29 @@ static int html(struct da_buf *out, const char *s)
 			r = da_buf_adds(out, "&quot;");
 			break;
 		default:
-			r = da_buf_addch(out,
-					 c < 0x20 || c == 0x7f ? '?' : (char)c);
+			r = da_buf_addch(out, *s);
 		}
 	}
+	da_buf_release(&t);
 	return r;
 }
 
-/* <code>s</code> for a table cell. */
+/*
+ * <code>s</code> for a table cell: no Markdown, link or mention can start
+ * inside, and it is at most NAME_MAX_MD bytes of s.
+ */
 static int code(struct da_buf *out, const char *s)
 {
+	struct da_buf t = DA_BUF_INIT(0);
 	int r = da_buf_adds(out, "<code>");
 
 	if (r == 0)
-		r = da_gha_md_cell(out, s);
+		r = show(&t, s, NAME_MAX_MD);
+	if (r == 0)
+		r = da_gha_md_cell(out, da_buf_str(&t));
 	if (r == 0)
 		r = da_buf_adds(out, "</code>");
+	da_buf_release(&t);
 	return r;
 }
 
@@ -154,11 +215,15 @@ static int why(struct da_buf *out, const struct tf_item *it, int md)
 		sep = md ? " · " : "; ";                                       \
 	} while (0)
 #define TEXT(s) (r = r ? r : md ? da_gha_md_cell(out, s) : clean(out, s))
+#define CODE(s) (r = r ? r : md ? code(out, s) : clean(out, s))
 	if (it->action_reason) {
 		const char *t = reason_text(it->action_reason);
 
 		SEP();
-		TEXT(t ? t : it->action_reason);
+		if (t)
+			TEXT(t);
+		else
+			CODE(it->action_reason);
 	}
 	if ((it->flags & TF_F_FORCED) && it->kind == TF_K_REPLACE &&
 	    !it->action_reason) {
@@ -168,22 +233,18 @@ static int why(struct da_buf *out, const struct tf_item *it, int md)
 	if (it->previous_address) {
 		SEP();
 		TEXT("moved from ");
-		r = r	 ? r
-		    : md ? code(out, it->previous_address)
-			 : clean(out, it->previous_address);
+		CODE(it->previous_address);
 	}
 	if (it->flags & TF_F_IMPORTED) {
 		SEP();
 		TEXT(it->import_id ? "imported, id " : "imported");
 		if (it->import_id)
-			r = r	 ? r
-			    : md ? code(out, it->import_id)
-				 : clean(out, it->import_id);
+			CODE(it->import_id);
 	}
 	if (it->deposed) {
 		SEP();
 		TEXT("deposed object ");
-		TEXT(it->deposed);
+		CODE(it->deposed);
 	}
 	if ((it->flags & TF_F_DATA_LOSS) == TF_F_DATA_LOSS) {
 		SEP();
@@ -198,6 +259,7 @@ static int why(struct da_buf *out, const struct tf_item *it, int md)
 	}
 #undef SEP
 #undef TEXT
+#undef CODE
 	return r;
 }
 
@@ -466,7 +528,7 @@ int tf_render_json(const struct tf_render *rc, FILE *f, struct da_err *err)
 	    "{ss ss ss so sb sb sb}", "tool", TOOL, "version", da_version(),
 	    "verdict", verdict_failed(rc) ? "fail" : "pass", "counts",
 	    counts_json(t), "has_changes", tf_counts_changes(t), "has_destroy",
-	    t->delete_ + t->replace > 0, "has_data_loss", t->data_loss > 0);
+	    t->destroy > 0, "has_data_loss", t->data_loss > 0);
 	if (!head)
 		return nomem(err);
 	{
@@ -570,7 +632,7 @@ static int md_head(const struct tf_render *rc, const struct tf_plan *p,
 {
 	const struct tf_counts *c = &p->counts;
 	const char *name = plan_name(rc, p);
-	uint64_t destroy = c->delete_ + c->replace;
+	uint64_t destroy = c->destroy;
 	size_t i, shown;
 	int r;
 
@@ -598,7 +660,7 @@ static int md_head(const struct tf_render *rc, const struct tf_plan *p,
 	if (r == 0 && p->info.terraform_version[0]) {
 		r = da_buf_adds(out, " · Terraform ");
 		if (r == 0)
-			r = da_gha_md_cell(out, p->info.terraform_version);
+			r = code(out, p->info.terraform_version);
 	}
 	if (r == 0)
 		r = da_buf_adds(out, "\n\n");
@@ -637,7 +699,7 @@ static int md_head(const struct tf_render *rc, const struct tf_plan *p,
 			r = da_buf_addf(out, "> Possible data loss (%llu): ",
 					(unsigned long long)c->data_loss);
 			for (i = 0, shown = 0;
-			     r == 0 && i < p->nitems && shown < 10; i++) {
+			     r == 0 && i < p->nitems && shown < 5; i++) {
 				const struct tf_item *it = &p->items[i];
 
 				if ((it->flags & TF_F_DATA_LOSS) !=
@@ -721,7 +783,8 @@ static int md_noop(const struct tf_plan *p, struct da_buf *out)
 }
 
 /* Drift and output changes. */
-static int md_tail(const struct tf_plan *p, struct da_buf *out)
+/* Drift and output changes, rows past max bytes counted instead. */
+static int md_tail(const struct tf_plan *p, size_t max, struct da_buf *out)
 {
 	size_t i;
 	int r = 0;
@@ -732,7 +795,9 @@ static int md_tail(const struct tf_plan *p, struct da_buf *out)
 				"Terraform since the last apply</summary>\n\n"
 				"| Action | Resource |\n|---|---|\n",
 				(unsigned long long)p->counts.drift);
-		for (i = 0; r == 0 && i < p->ndrift && i < TF_LIST_MAX; i++) {
+		for (i = 0; r == 0 && i < p->ndrift && i < TF_LIST_MAX &&
+			    out->len < max;
+		     i++) {
 			r = da_buf_addf(out, "| %s | ",
 					tf_action_name(p->drift[i].action));
 			if (r == 0)
@@ -749,7 +814,9 @@ static int md_tail(const struct tf_plan *p, struct da_buf *out)
 	}
 	if (r == 0 && p->counts.outputs) {
 		r = da_buf_adds(out, "Outputs: ");
-		for (i = 0; r == 0 && i < p->noutputs && i < TF_LIST_MAX; i++) {
+		for (i = 0; r == 0 && i < p->noutputs && i < TF_LIST_MAX &&
+			    out->len < max;
+		     i++) {
 			r = da_buf_addf(out, "%s%s ", i ? ", " : "",
 					tf_action_name(p->outputs[i].action));
 			if (r == 0)
@@ -827,6 +894,21 @@ static int md_detail(struct md *md, const struct tf_plan *p,
 static const enum tf_kind detail_order[] = {
     TF_K_REPLACE, TF_K_UPDATE, TF_K_DELETE, TF_K_FORGET,
     TF_K_CREATE,  TF_K_READ,   TF_K_OTHER,  TF_K_IMPORTED};
+
+/* The changes that would have attribute changes to show. */
+static uint64_t count_detailed(const struct md *md)
+{
+	uint64_t k = 0;
+	size_t i, j;
+
+	for (i = 0; i < md->nplans; i++) {
+		const struct tf_plan *p = tf_model_plan(md->rc->m, i);
+
+		for (j = 0; j < p->nitems; j++)
+			k += p->items[j].kind != TF_K_MOVED;
+	}
+	return k;
+}
 
 /* Picks details greedily within avail bytes; returns their size. */
 static int pick_details(struct md *md, size_t avail)
@@ -971,7 +1053,7 @@ static int md_build(struct md *md, size_t budget, int comment,
 		if (r == 0 && rc->show_unchanged)
 			r = md_noop(p, &md->noop[i]);
 		if (r == 0)
-			r = md_tail(p, &md->tail[i]);
+			r = md_tail(p, budget / (8 * n), &md->tail[i]);
 	}
 	if (r < 0)
 		goto out;
@@ -1003,8 +1085,11 @@ static int md_build(struct md *md, size_t budget, int comment,
 		md->rows_left_out += lo;
 		fixed += md->table[i].len;
 	}
-	if (r == 0)
+	/* attribute changes go first: none once rows or lists are gone */
+	if (r == 0 && !md->rows_left_out && !md->noop_dropped)
 		r = pick_details(md, budget > fixed ? budget - fixed : 0);
+	else if (r == 0)
+		md->details_left_out = count_detailed(md);
 	if (r < 0)
 		goto out;
 	r = da_buf_add(out, over.data ? over.data : "", over.len);
@@ -1058,10 +1143,54 @@ static int md_build(struct md *md, size_t budget, int comment,
 			r = da_buf_addf(out, ". %s_\n",
 					comment ? "The job summary has more."
 						: "The step's --json output "
-						  "has every change.");
+						  "lists the changes.");
 	}
 out:
 	da_buf_release(&over);
+	return r;
+}
+
+/* The title and the counts of each plan, and where the rest is. */
+static int md_minimal(const struct tf_render *rc, int comment,
+		      struct da_buf *out)
+{
+	size_t i, n = tf_model_nplans(rc->m);
+	int r = 0;
+
+	if (comment)
+		r = tf_render_marker(rc, out, NULL) < 0
+			? -DA_ENOMEM
+			: da_buf_addch(out, '\n');
+	if (r == 0)
+		r = da_buf_adds(out, "## ");
+	if (r == 0)
+		r = da_gha_md_cell(out, rc->title);
+	if (r == 0)
+		r = da_buf_adds(out, "\n\n**");
+	if (r == 0)
+		r = tf_counts_line(tf_model_total(rc->m), out);
+	if (r == 0)
+		r = da_buf_adds(out, "**\n\n");
+	for (i = 0; r == 0 && i < n && i < 100; i++) {
+		const struct tf_plan *p = tf_model_plan(rc->m, i);
+
+		r = da_buf_adds(out, "- ");
+		if (r == 0)
+			r = code(out, p->label);
+		if (r == 0)
+			r = da_buf_adds(out, ": ");
+		if (r == 0)
+			r = tf_counts_line(&p->counts, out);
+		if (r == 0)
+			r = da_buf_addch(out, '\n');
+	}
+	if (r == 0)
+		r = da_buf_addf(out,
+				"\n_Too large to list within GitHub's limit; "
+				"%s_\n",
+				comment ? "the job summary has more."
+					: "the step's --json output lists the "
+					  "changes.");
 	return r;
 }
 
@@ -1097,6 +1226,12 @@ int tf_render_markdown(const struct tf_render *rc, size_t budget, int comment,
 	if (r == 0)
 		r = md_build(&md, budget, comment, out);
 	md_release(&md);
+	/* the parts are cut to fit; should they still not (hundreds of
+	 * plans), the counts alone are said, within the limit */
+	if (r == 0 && out->len - start > budget) {
+		da_buf_truncate(out, start);
+		r = md_minimal(rc, comment, out);
+	}
 	if (r < 0) {
 		da_buf_truncate(out, start);
 		return buf_fail(err, r, comment ? "comment" : "job summary");
@@ -1153,7 +1288,7 @@ int tf_render_outputs(const struct tf_render *rc, struct da_gha *gha,
 {
 	const struct tf_counts *t = tf_model_total(rc->m);
 	struct da_buf b = DA_BUF_INIT(DA_GHA_MAX_OUTPUT - 1024);
-	uint64_t destroy = t->delete_ + t->replace;
+	uint64_t destroy = t->destroy;
 	int errored = 0, r;
 	size_t i;
 

@@ -27,7 +27,7 @@
 #define TF_COMMENT_BUDGET ((size_t)65536 - 512)
 #define TF_SUMMARY_BUDGET (DA_GHA_SUMMARY_MAX - 4096)
 /* Largest element read again for its attribute changes. */
-#define TF_DETAIL_ELEMENT_MAX ((size_t)8 << 20)
+#define TF_DETAIL_ELEMENT_MAX ((size_t)1 << 20)
 /* Rows of drift and of outputs listed per plan. */
 #define TF_LIST_MAX 100
 

@@ -159,7 +159,7 @@ like "$(body "$staging")" "$NL## Terraform plan: staging$NL" \
 
 tpsk --comment "prod=$T/changes.json" "staging=$T/changes.json"
 tps_rc_is 0 "two labelled plans"
-both=$(marked prod-staging)
+both=$(marked prod/staging)
 like "$both" '^[0-9]+$' "two plans share one comment, marked with both labels"
 is "$(ncomments)" 6 "a sixth comment"
 like "$(body "$prod")" '\*\*\+2 ' "prod's own comment is not touched"

@@ -183,7 +183,9 @@ like "$(last_line "$C")" "^_To stay within GitHub's limit of 65,536 characters p
 	"the last line: attribute changes and the unchanged list left out, no rows"
 is "$(rows "$C" | wc -l)" 300 "every row of the table is kept"
 lacks "$C" 'unchanged</summary>' "the unchanged list is not in the comment"
-renders "$C" "the comment with many unchanged"
+lacks "$C" '^<details><summary>' \
+	"nor any attribute changes: they go before the unchanged list does"
+renders "$C" "the comment with many unchanged" 0
 
 # --- thousands of changes ---------------------------------------------------------
 gen "$T/big.json" 1500 1000 150 50 1500 10

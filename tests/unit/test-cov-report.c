@@ -540,13 +540,14 @@ static void test_budget(struct fixture *f)
 	       "the comment of a huge result");
 	ok(md.len <= COV_COMMENT_BUDGET, "the comment keeps to its budget");
 	ok(!strncmp(da_buf_str(&md),
-		    "<!-- deploy-actions/coverage-gate Coverage-api -->\n\n"
+		    "<!-- deploy-actions/coverage-gate Coverage-api-60497830 "
+		    "-->\n\n"
 		    "\xe2\x9d\x8c **Coverage failed**",
-		    60),
+		    69),
 	   "the comment starts with its marker, then the verdict");
 	ok(tables_ok(da_buf_str(&md) + strlen("<!-- deploy-actions/"
-					      "coverage-gate Coverage-api "
-					      "-->\n\n"),
+					      "coverage-gate Coverage-api-"
+					      "60497830 -->\n\n"),
 		     &tables),
 	   "the comment's tables are whole");
 
@@ -561,12 +562,13 @@ static void test_marker(void)
 	static const char *const keys[][2] = {
 	    {"Coverage", "<!-- deploy-actions/coverage-gate Coverage -->"},
 	    {"api/v1.2_x", "<!-- deploy-actions/coverage-gate api/v1.2_x -->"},
-	    {"a--b", "<!-- deploy-actions/coverage-gate a-b -->"},
+	    {"a--b", "<!-- deploy-actions/coverage-gate a-b-258cd9e8 -->"},
 	    {"x --> <script>",
-	     "<!-- deploy-actions/coverage-gate x-script -->"},
-	    {"-->", "<!-- deploy-actions/coverage-gate -->"},
+	     "<!-- deploy-actions/coverage-gate x-script-8e8c3122 -->"},
+	    {"-->", "<!-- deploy-actions/coverage-gate d3e4f423 -->"},
 	    {"", "<!-- deploy-actions/coverage-gate -->"},
-	    {" caf\xc3\xa9 ", "<!-- deploy-actions/coverage-gate caf -->"},
+	    {" caf\xc3\xa9 ",
+	     "<!-- deploy-actions/coverage-gate caf-901f9499 -->"},
 	};
 	struct da_err err = DA_ERR_INIT;
 	struct da_buf b = DA_BUF_INIT(0);

@@ -633,12 +633,32 @@ static void test_arguments(void)
 
 		(void)da_github_marker("coverage-gate", "Unit tests (Go)!", &m);
 		is_str(da_buf_str(&m),
-		       "<!-- deploy-actions/coverage-gate Unit-tests-Go -->",
-		       "a marker keeps [A-Za-z0-9._/] runs joined by '-'");
+		       "<!-- deploy-actions/coverage-gate "
+		       "Unit-tests-Go-59c6a256 -->",
+		       "a marker keeps [A-Za-z0-9._/] runs joined by '-', and "
+		       "a hash of the key when it dropped anything (FNV-1a)");
 		da_buf_reset(&m);
 		(void)da_github_marker("x", "--> a--b <!--", &m);
-		is_str(da_buf_str(&m), "<!-- deploy-actions/x a-b -->",
+		is_str(da_buf_str(&m), "<!-- deploy-actions/x a-b-85501b9d -->",
 		       "a hostile key cannot end the comment");
+		da_buf_reset(&m);
+		(void)da_github_marker("x", "prod eu", &m);
+		is_str(da_buf_str(&m),
+		       "<!-- deploy-actions/x prod-eu-4876902a -->",
+		       "'prod eu'");
+		da_buf_reset(&m);
+		(void)da_github_marker("x", "prod-eu", &m);
+		is_str(da_buf_str(&m),
+		       "<!-- deploy-actions/x prod-eu -->",
+		       "and 'prod-eu' keep markers apart");
+		da_buf_reset(&m);
+		(void)da_github_marker("x", "a- b", &m);
+		is_str(da_buf_str(&m), "<!-- deploy-actions/x a-b-0770d431 -->",
+		       "a kept '-' and a dropped run make no '--'");
+		da_buf_reset(&m);
+		(void)da_github_marker("x", "prod", &m);
+		is_str(da_buf_str(&m), "<!-- deploy-actions/x prod -->",
+		       "a key of kept characters has no hash");
 		da_buf_reset(&m);
 		(void)da_github_marker("x", "", &m);
 		is_str(da_buf_str(&m), "<!-- deploy-actions/x -->",

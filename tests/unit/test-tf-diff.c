@@ -73,6 +73,10 @@ static void check_n(const char *json, size_t max_lines, const char *want,
 
 /* A create, delete or update element around the given parts. */
 #define EL(actions, rest)                                                      \
+	"{'address':'x.y','change':{'before_sensitive':false,"                 \
+	"'after_sensitive':false,'actions':[" actions "]," rest "}}"
+/* The same without sensitivity marks, as format 0.1 plans are. */
+#define EL01(actions, rest)                                                    \
 	"{'address':'x.y','change':{'actions':[" actions "]," rest "}}"
 
 static void test_create_delete(void)
@@ -245,6 +249,17 @@ static void test_unknown(void)
 
 static void test_sensitive(void)
 {
+	check(EL01("'update'",
+		 "'before':{'password':'old-pw-1','size':1},"
+		 "'after':{'password':'new-pw-2','size':2}"),
+	      "~ password: (hidden) -> (hidden)\n~ size: (hidden) -> (hidden)\n",
+	      "a plan without sensitivity marks (format 0.1) shows no value");
+	check(EL("'update'",
+		 "'before':{'l':['a-secret','b-secret']},"
+		 "'after':{'l':['a-secret','c-secret']},"
+		 "'before_sensitive':{'l':[true]},'after_sensitive':{'l':[true]}"),
+	      "~ l: (sensitive) -> (sensitive)\n",
+	      "a list mask shorter than its list hides the whole list");
 	check(EL("'update'",
 		 "'before':{'password':'hunter22','user':'bob','same':'keep1'},"
 		 "'after':{'password':'hunter33','user':'bob','same':'keep1'},"
@@ -402,7 +417,7 @@ static void test_paths_and_values(void)
 
 	/* 300 two-byte characters: 119 fit with the quote in 240 bytes. */
 	da_buf_adds(
-	    &el, "{\"change\":{\"actions\":[\"create\"],\"after\":{\"s\":\"");
+	    &el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],\"after\":{\"s\":\"");
 	da_buf_adds(&want, "+ s = \"");
 	for (i = 0; i < 300; i++)
 		da_buf_adds(&el, "\xc3\xa9");
@@ -435,7 +450,7 @@ static void test_paths_and_values(void)
 	/* The cut never splits an escape. */
 	da_buf_reset(&el);
 	da_buf_adds(
-	    &el, "{\"change\":{\"actions\":[\"create\"],\"after\":{\"s\":\"");
+	    &el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],\"after\":{\"s\":\"");
 	for (i = 0; i < 100; i++)
 		da_buf_adds(&el, "\\u0001");
 	da_buf_adds(&el, "\"}}}");
@@ -449,7 +464,7 @@ static void test_paths_and_values(void)
 
 	/* A container shown inline is cut too, with ... and no quote. */
 	da_buf_reset(&el);
-	da_buf_adds(&el, "{\"change\":{\"actions\":[\"update\"],\"before\":{"
+	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"update\"],\"before\":{"
 			 "\"l\":[");
 	for (i = 0; i < 100; i++)
 		da_buf_addf(&el, "%s%zu", i ? "," : "", 1000 + i);
@@ -468,7 +483,7 @@ static void test_paths_and_values(void)
 	/* Deeper than the walk: the last level is one leaf. */
 	da_buf_reset(&el);
 	da_buf_reset(&want);
-	da_buf_adds(&el, "{\"change\":{\"actions\":[\"create\"],\"after\":");
+	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],\"after\":");
 	for (i = 0; i < TF_DIFF_DEPTH_MAX + 6; i++)
 		da_buf_adds(&el, "{\"a\":");
 	da_buf_adds(&el, "1");
@@ -486,7 +501,7 @@ static void test_paths_and_values(void)
 	/* An over-long key is cut like a value. */
 	da_buf_reset(&el);
 	da_buf_reset(&want);
-	da_buf_adds(&el, "{\"change\":{\"actions\":[\"create\"],\"after\":{\"");
+	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],\"after\":{\"");
 	da_buf_adds(&want, "+ [\"");
 	for (i = 0; i < 400; i++)
 		da_buf_addch(&el, '.');
@@ -498,7 +513,7 @@ static void test_paths_and_values(void)
 	is_str(da_buf_str(&out), da_buf_str(&want), "a long key is cut");
 	da_buf_reset(&el);
 	da_buf_reset(&want);
-	da_buf_adds(&el, "{\"change\":{\"actions\":[\"create\"],\"after\":{\"");
+	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],\"after\":{\"");
 	da_buf_adds(&want, "+ [\"");
 	for (i = 0; i < 300; i++)
 		da_buf_addch(&el, 'k');
@@ -552,7 +567,7 @@ static void test_limits(void)
 		struct da_buf big = DA_BUF_INIT(0);
 		size_t i;
 
-		da_buf_adds(&big, "{\"change\":{\"actions\":[\"create\"],"
+		da_buf_adds(&big, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],"
 				  "\"after\":{\"l\":[");
 		for (i = 0; i < 250; i++)
 			da_buf_addf(&big, "%s%zu", i ? "," : "", i);

@@ -71,7 +71,9 @@ static const char *const changes =
     "\"aws_instance.same\",\"type\":\"aws_instance\","
     "\"change\":{\"actions\":[\"no-op\"]}},"
     "{\"address\":\"aws_instance.gone\",\"type\":\"aws_instance\","
-    "\"change\":{\"actions\":[\"forget\"]}}";
+    "\"change\":{\"actions\":[\"forget\"]}},"
+    "{\"address\":\"aws_instance.later\",\"type\":\"aws_instance\","
+    "\"change\":{\"actions\":[\"delete\",\"forget\",\"x\"]}}";
 
 static void counting(void)
 {
@@ -112,16 +114,20 @@ static void counting(void)
 	is_int((int)c->outputs, 1, "only outputs that change count");
 	is_int((int)c->data_loss, 2,
 	       "a replaced database and a deleted bucket lose data");
-	is_int((int)c->destroy_denied, 3,
+	is_int((int)c->other, 1, "an action list of a later Terraform");
+	is_int((int)c->destroy, 5,
+	       "it destroys, since it deletes, beside two deletes and two "
+	       "replaces");
+	is_int((int)c->destroy_denied, 4,
 	       "the allowed IAM role is not among the denied");
 	ok(tf_counts_changes(c), "the plan has changes");
 	r = tf_counts_line(c, &b);
 	is_str(da_buf_str(&b),
-	       "+1 ~2 -/+2 -2, 1 read, 2 moved, 1 imported, 1 forgotten",
+	       "+1 ~2 -/+2 -2, 1 read, 2 moved, 1 imported, 1 forgotten, 1 other",
 	       "the counts line");
 
 	p = tf_model_plan(m, 0);
-	is_int((int)p->nitems, 11, "every change but the unchanged is kept");
+	is_int((int)p->nitems, 12, "every change but the unchanged is kept");
 	is_int((int)p->nnoop, 1, "the unchanged one is kept apart");
 	is_str(p->items[0].address, "aws_iam_role.r",
 	       "deletes are listed first, by address");
