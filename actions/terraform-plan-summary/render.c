@@ -308,7 +308,7 @@ static int text_plan(const struct tf_render *rc, const struct tf_plan *p,
 		r = da_buf_addch(out, '\n');
 	for (i = 0; r == 0 && i < p->nitems; i++) {
 		const struct tf_item *it = &p->items[i];
-		size_t mark = out->len;
+		size_t mark;
 
 		r = da_buf_addf(out, "  %-3s ", sym(it));
 		if (r == 0)

@@ -648,8 +648,7 @@ static void test_arguments(void)
 		       "'prod eu'");
 		da_buf_reset(&m);
 		(void)da_github_marker("x", "prod-eu", &m);
-		is_str(da_buf_str(&m),
-		       "<!-- deploy-actions/x prod-eu -->",
+		is_str(da_buf_str(&m), "<!-- deploy-actions/x prod-eu -->",
 		       "and 'prod-eu' keep markers apart");
 		da_buf_reset(&m);
 		(void)da_github_marker("x", "a- b", &m);

@@ -249,15 +249,15 @@ static void test_unknown(void)
 
 static void test_sensitive(void)
 {
-	check(EL01("'update'",
-		 "'before':{'password':'old-pw-1','size':1},"
-		 "'after':{'password':'new-pw-2','size':2}"),
-	      "~ password: (hidden) -> (hidden)\n~ size: (hidden) -> (hidden)\n",
-	      "a plan without sensitivity marks (format 0.1) shows no value");
-	check(EL("'update'",
-		 "'before':{'l':['a-secret','b-secret']},"
-		 "'after':{'l':['a-secret','c-secret']},"
-		 "'before_sensitive':{'l':[true]},'after_sensitive':{'l':[true]}"),
+	check(
+	    EL01("'update'", "'before':{'password':'old-pw-1','size':1},"
+			     "'after':{'password':'new-pw-2','size':2}"),
+	    "~ password: (hidden) -> (hidden)\n~ size: (hidden) -> (hidden)\n",
+	    "a plan without sensitivity marks (format 0.1) shows no value");
+	check(EL("'update'", "'before':{'l':['a-secret','b-secret']},"
+			     "'after':{'l':['a-secret','c-secret']},"
+			     "'before_sensitive':{'l':[true]},'after_sensitive'"
+			     ":{'l':[true]}"),
 	      "~ l: (sensitive) -> (sensitive)\n",
 	      "a list mask shorter than its list hides the whole list");
 	check(EL("'update'",
@@ -416,8 +416,8 @@ static void test_paths_and_values(void)
 	      "numbers with the fewest digits that read back");
 
 	/* 300 two-byte characters: 119 fit with the quote in 240 bytes. */
-	da_buf_adds(
-	    &el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],\"after\":{\"s\":\"");
+	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":["
+			 "\"create\"],\"after\":{\"s\":\"");
 	da_buf_adds(&want, "+ s = \"");
 	for (i = 0; i < 300; i++)
 		da_buf_adds(&el, "\xc3\xa9");
@@ -449,8 +449,8 @@ static void test_paths_and_values(void)
 
 	/* The cut never splits an escape. */
 	da_buf_reset(&el);
-	da_buf_adds(
-	    &el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],\"after\":{\"s\":\"");
+	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":["
+			 "\"create\"],\"after\":{\"s\":\"");
 	for (i = 0; i < 100; i++)
 		da_buf_adds(&el, "\\u0001");
 	da_buf_adds(&el, "\"}}}");
@@ -464,7 +464,8 @@ static void test_paths_and_values(void)
 
 	/* A container shown inline is cut too, with ... and no quote. */
 	da_buf_reset(&el);
-	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"update\"],\"before\":{"
+	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":["
+			 "\"update\"],\"before\":{"
 			 "\"l\":[");
 	for (i = 0; i < 100; i++)
 		da_buf_addf(&el, "%s%zu", i ? "," : "", 1000 + i);
@@ -483,7 +484,8 @@ static void test_paths_and_values(void)
 	/* Deeper than the walk: the last level is one leaf. */
 	da_buf_reset(&el);
 	da_buf_reset(&want);
-	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],\"after\":");
+	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":["
+			 "\"create\"],\"after\":");
 	for (i = 0; i < TF_DIFF_DEPTH_MAX + 6; i++)
 		da_buf_adds(&el, "{\"a\":");
 	da_buf_adds(&el, "1");
@@ -501,7 +503,8 @@ static void test_paths_and_values(void)
 	/* An over-long key is cut like a value. */
 	da_buf_reset(&el);
 	da_buf_reset(&want);
-	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],\"after\":{\"");
+	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":["
+			 "\"create\"],\"after\":{\"");
 	da_buf_adds(&want, "+ [\"");
 	for (i = 0; i < 400; i++)
 		da_buf_addch(&el, '.');
@@ -513,7 +516,8 @@ static void test_paths_and_values(void)
 	is_str(da_buf_str(&out), da_buf_str(&want), "a long key is cut");
 	da_buf_reset(&el);
 	da_buf_reset(&want);
-	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],\"after\":{\"");
+	da_buf_adds(&el, "{\"change\":{\"after_sensitive\":false,\"actions\":["
+			 "\"create\"],\"after\":{\"");
 	da_buf_adds(&want, "+ [\"");
 	for (i = 0; i < 300; i++)
 		da_buf_addch(&el, 'k');
@@ -567,7 +571,8 @@ static void test_limits(void)
 		struct da_buf big = DA_BUF_INIT(0);
 		size_t i;
 
-		da_buf_adds(&big, "{\"change\":{\"after_sensitive\":false,\"actions\":[\"create\"],"
+		da_buf_adds(&big, "{\"change\":{\"after_sensitive\":false,"
+				  "\"actions\":[\"create\"],"
 				  "\"after\":{\"l\":[");
 		for (i = 0; i < 250; i++)
 			da_buf_addf(&big, "%s%zu", i ? "," : "", i);

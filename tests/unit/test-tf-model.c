@@ -122,9 +122,10 @@ static void counting(void)
 	       "the allowed IAM role is not among the denied");
 	ok(tf_counts_changes(c), "the plan has changes");
 	r = tf_counts_line(c, &b);
-	is_str(da_buf_str(&b),
-	       "+1 ~2 -/+2 -2, 1 read, 2 moved, 1 imported, 1 forgotten, 1 other",
-	       "the counts line");
+	is_str(
+	    da_buf_str(&b),
+	    "+1 ~2 -/+2 -2, 1 read, 2 moved, 1 imported, 1 forgotten, 1 other",
+	    "the counts line");
 
 	p = tf_model_plan(m, 0);
 	is_int((int)p->nitems, 12, "every change but the unchanged is kept");
