@@ -48,8 +48,8 @@ for t in "${DA_TOOLS[@]}"; do
 		'[{"name":"json","type":"bool","default":"false"},{"name":"summary","type":"bool","default":"true"}]' \
 		"$t --options-json has json (default false) and summary (default true)"
 	is "$(jq -c '[.[] | keys | sort] | unique' <<<"$out" 2>&1)" \
-		'[["arg","default","description","env","max","min","name","required","secret","short","type"]]' \
-		"$t --options-json: every option has the eleven fields"
+		'[["action_default","arg","default","description","env","max","min","name","required","secret","short","type"]]' \
+		"$t --options-json: every option has the twelve fields"
 
 	run "$b" --no-such-flag
 	is "$rc" 2 "$t --no-such-flag exits 2"
