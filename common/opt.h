@@ -94,6 +94,17 @@ struct da_opt {
 		    "Write the job summary when GITHUB_STEP_SUMMARY is set."   \
 	}
 
+/* The token of the tools that comment on pull requests (--comment). */
+#define DA_OPT_GITHUB_TOKEN                                                    \
+	{                                                                      \
+		.name = "github-token", .arg = "TOKEN", .type = DA_OPT_STRING, \
+		.env = "GITHUB_TOKEN", .flags = DA_OPT_SECRET,                 \
+		.action_def = "${{ github.token }}",                           \
+		.help = "The token for --comment (needs pull-requests: "       \
+			"write); the action uses the job's token unless "      \
+			"given another."                                       \
+	}
+
 struct da_opt_tool {
 	const char *name;	   /* "smoke-test" */
 	const char *summary;	   /* what the tool does, for --help */

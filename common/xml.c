@@ -365,3 +365,43 @@ out:
 	close(fd);
 	return ret;
 }
+
+int da_xml_escape(struct da_buf *out, const char *s, int attr)
+{
+	int r = 0;
+
+	for (; s && *s && r == 0; s++) {
+		switch (*s) {
+		case '&':
+			r = da_buf_adds(out, "&amp;");
+			break;
+		case '<':
+			r = da_buf_adds(out, "&lt;");
+			break;
+		case '>':
+			r = da_buf_adds(out, "&gt;");
+			break;
+		case '"':
+			r = da_buf_adds(out, "&quot;");
+			break;
+		case '\'':
+			r = da_buf_adds(out, "&apos;");
+			break;
+		case '\t':
+			r = attr ? da_buf_adds(out, "&#9;")
+				 : da_buf_addch(out, *s);
+			break;
+		case '\n':
+			r = attr ? da_buf_adds(out, "&#10;")
+				 : da_buf_addch(out, *s);
+			break;
+		case '\r':
+			/* A raw CR is folded away by XML parsers. */
+			r = da_buf_adds(out, "&#13;");
+			break;
+		default:
+			r = da_buf_addch(out, *s);
+		}
+	}
+	return r;
+}

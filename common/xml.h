@@ -31,6 +31,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "error.h"
 
 /* Bytes read and parsed at a time. */
@@ -74,6 +75,14 @@ int da_xml_parse_file(const char *path, const struct da_xml_handler *h,
 /* Same for len bytes at data; name says where they came from. */
 int da_xml_parse_mem(const char *name, const void *data, size_t len,
 		     const struct da_xml_handler *h, struct da_err *err);
+
+/*
+ * Appends s escaped as XML (or HTML) text: & < > " ' as entities; in an
+ * attribute value (attr) also TAB, LF and CR as character references, so
+ * a parser keeps them; a raw CR in text too, which parsers fold away.
+ * Returns 0 or the da_buf error.
+ */
+int da_xml_escape(struct da_buf *out, const char *s, int attr);
 
 /* The value of attribute name in attrs, or NULL if it is not there. */
 const char *da_xml_attr(const char **attrs, const char *name);

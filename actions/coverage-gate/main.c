@@ -202,14 +202,7 @@ static const struct da_opt options[] = {
      .help = "Post the summary as a pull request comment, updated in "
 	     "place on later runs; a token that cannot write gives a notice, "
 	     "not a failure."},
-    {.name = "github-token",
-     .arg = "TOKEN",
-     .type = DA_OPT_STRING,
-     .env = "GITHUB_TOKEN",
-     .flags = DA_OPT_SECRET,
-     .action_def = "${{ github.token }}",
-     .help = "The token for --comment (needs pull-requests: write); the "
-	     "action uses the job's token unless given another."},
+    DA_OPT_GITHUB_TOKEN,
     DA_OPT_SHARED,
     DA_OPT_END,
 };

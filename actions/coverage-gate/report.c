@@ -15,6 +15,7 @@
 #include "common/github.h"
 #include "common/json.h"
 #include "common/utf8.h"
+#include "common/xml.h"
 
 /* Bytes of one name (a path, a glob, a note) shown; longer ones are cut. */
 #define MAX_NAME 1024
@@ -1565,34 +1566,6 @@ static unsigned text_width(const char *s)
 	return w;
 }
 
-static int xml_text(struct da_buf *out, const char *s)
-{
-	int r = 0;
-
-	for (; r == 0 && *s; s++) {
-		switch (*s) {
-		case '&':
-			r = da_buf_adds(out, "&amp;");
-			break;
-		case '<':
-			r = da_buf_adds(out, "&lt;");
-			break;
-		case '>':
-			r = da_buf_adds(out, "&gt;");
-			break;
-		case '"':
-			r = da_buf_adds(out, "&quot;");
-			break;
-		case '\'':
-			r = da_buf_adds(out, "&apos;");
-			break;
-		default:
-			r = da_buf_addch(out, *s);
-		}
-	}
-	return r;
-}
-
 /* The band of the total of metric: its check's, pass without one. */
 static enum cov_band badge_band(const struct cov_result *res,
 				enum cov_metric metric)
@@ -1616,7 +1589,7 @@ static int badge_text(struct da_buf *svg, unsigned x, unsigned len,
 			    x, len);
 
 	if (r == 0)
-		r = xml_text(svg, text);
+		r = da_xml_escape(svg, text, 0);
 	if (r == 0)
 		r = da_buf_addf(svg,
 				"</text><text x=\"%u\" y=\"140\" "
@@ -1624,7 +1597,7 @@ static int badge_text(struct da_buf *svg, unsigned x, unsigned len,
 				"textLength=\"%u\">",
 				x, len);
 	if (r == 0)
-		r = xml_text(svg, text);
+		r = da_xml_escape(svg, text, 0);
 	if (r == 0)
 		r = da_buf_adds(svg, "</text>");
 	return r;
@@ -1673,19 +1646,19 @@ int cov_report_badge(const struct cov_report_ctx *ctx, enum cov_metric metric,
 	    "height=\"20\" role=\"img\" aria-label=\"",
 	    lw + vw);
 	if (r == 0)
-		r = xml_text(svg, label);
+		r = da_xml_escape(svg, label, 0);
 	if (r == 0)
 		r = da_buf_adds(svg, ": ");
 	if (r == 0)
-		r = xml_text(svg, value);
+		r = da_xml_escape(svg, value, 0);
 	if (r == 0)
 		r = da_buf_adds(svg, "\"><title>");
 	if (r == 0)
-		r = xml_text(svg, label);
+		r = da_xml_escape(svg, label, 0);
 	if (r == 0)
 		r = da_buf_adds(svg, ": ");
 	if (r == 0)
-		r = xml_text(svg, value);
+		r = da_xml_escape(svg, value, 0);
 	if (r == 0)
 		r = da_buf_addf(
 		    svg,

@@ -16,6 +16,7 @@
 #include "common/json.h"
 #include "common/time.h"
 #include "common/utf8.h"
+#include "common/xml.h"
 
 /* One redacted, cleaned text (a name, a failure line) at most this long. */
 #define SMOKE_MAX_FIELD ((size_t)1 << 20)
@@ -613,43 +614,11 @@ static int xml_add(const struct smoke_report *rep, struct da_buf *out,
 		   const char *s, int attr)
 {
 	struct da_buf b = DA_BUF_INIT(SMOKE_MAX_FIELD);
-	const char *p;
 	int r;
 
 	r = prep(rep, s, CLEAN_XML, &b);
-	for (p = da_buf_str(&b); r == 0 && *p; p++) {
-		switch (*p) {
-		case '&':
-			r = da_buf_adds(out, "&amp;");
-			break;
-		case '<':
-			r = da_buf_adds(out, "&lt;");
-			break;
-		case '>':
-			r = da_buf_adds(out, "&gt;");
-			break;
-		case '"':
-			r = da_buf_adds(out, "&quot;");
-			break;
-		case '\'':
-			r = da_buf_adds(out, "&apos;");
-			break;
-		case '\t':
-			r = attr ? da_buf_adds(out, "&#9;")
-				 : da_buf_addch(out, *p);
-			break;
-		case '\n':
-			r = attr ? da_buf_adds(out, "&#10;")
-				 : da_buf_addch(out, *p);
-			break;
-		case '\r':
-			/* A raw CR is folded away by XML parsers. */
-			r = da_buf_adds(out, "&#13;");
-			break;
-		default:
-			r = da_buf_addch(out, *p);
-		}
-	}
+	if (r == 0)
+		r = da_xml_escape(out, da_buf_str(&b), attr);
 	da_buf_release(&b);
 	return r;
 }

@@ -84,14 +84,7 @@ static const struct da_opt options[] = {
 	     "posts or updates the comment anyway, 'update' only turns an "
 	     "earlier comment into 'no changes', 'skip' leaves comments "
 	     "alone."},
-    {.name = "github-token",
-     .arg = "TOKEN",
-     .type = DA_OPT_STRING,
-     .env = "GITHUB_TOKEN",
-     .flags = DA_OPT_SECRET,
-     .action_def = "${{ github.token }}",
-     .help = "The token for --comment (needs pull-requests: write); the "
-	     "action uses the job's token unless given another."},
+    DA_OPT_GITHUB_TOKEN,
     DA_OPT_SHARED,
     DA_OPT_END,
 };

@@ -9,6 +9,7 @@
 
 #include "common/github.h"
 #include "common/version.h"
+#include "common/xml.h"
 #include "diff.h"
 
 #define TOOL "terraform-plan-summary"
@@ -102,27 +103,10 @@ static int clean(struct da_buf *out, const char *s)
 static int html(struct da_buf *out, const char *raw)
 {
 	struct da_buf t = DA_BUF_INIT(0);
-	const char *s;
 	int r = show(&t, raw, NAME_MAX_MD);
 
-	for (s = da_buf_str(&t); *s && r == 0; s++) {
-		switch (*s) {
-		case '&':
-			r = da_buf_adds(out, "&amp;");
-			break;
-		case '<':
-			r = da_buf_adds(out, "&lt;");
-			break;
-		case '>':
-			r = da_buf_adds(out, "&gt;");
-			break;
-		case '"':
-			r = da_buf_adds(out, "&quot;");
-			break;
-		default:
-			r = da_buf_addch(out, *s);
-		}
-	}
+	if (r == 0)
+		r = da_xml_escape(out, da_buf_str(&t), 0);
 	da_buf_release(&t);
 	return r;
 }
@@ -601,8 +585,8 @@ struct md {
 	size_t nplans;
 	/* per plan, the parts that are always shown, or cut to fit */
 	struct da_buf *head, *table, *noop, *tail;
-	/* per plan and kept item: 1 when its details are shown */
-	unsigned char **detail;
+	/* per plan and kept item: its <details> block when it is shown */
+	char ***detail;
 	uint64_t details_left_out, rows_left_out;
 	int noop_dropped;
 	struct da_buf el, diff; /* scratch */
@@ -942,7 +926,9 @@ static int pick_details(struct md *md, size_t avail)
 				}
 				misses = 0;
 				avail -= blk.len;
-				md->detail[i][j] = 1;
+				md->detail[i][j] = da_buf_detach(&blk, NULL);
+				if (!md->detail[i][j])
+					r = -DA_ENOMEM;
 			}
 		}
 	da_buf_release(&blk);
@@ -960,7 +946,7 @@ static size_t total_len(const struct da_buf *b, size_t n)
 
 static void md_release(struct md *md)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < md->nplans; i++) {
 		if (md->head)
@@ -971,6 +957,10 @@ static void md_release(struct md *md)
 			da_buf_release(&md->noop[i]);
 		if (md->tail)
 			da_buf_release(&md->tail[i]);
+		for (j = 0; md->detail && md->detail[i] &&
+			    j < tf_model_plan(md->rc->m, i)->nitems;
+		     j++)
+			free(md->detail[i][j]);
 		if (md->detail)
 			free(md->detail[i]);
 	}
@@ -1104,7 +1094,7 @@ static int md_build(struct md *md, size_t budget, int comment,
 			    md->table[i].len);
 		for (j = 0; r == 0 && j < p->nitems; j++)
 			if (md->detail[i][j])
-				r = md_detail(md, p, &p->items[j], out);
+				r = da_buf_adds(out, md->detail[i][j]);
 		if (r == 0)
 			r = da_buf_add(out,
 				       md->noop[i].data ? md->noop[i].data : "",
@@ -1219,7 +1209,7 @@ int tf_render_markdown(const struct tf_render *rc, size_t budget, int comment,
 		da_buf_init(&md.table[i], 0);
 		da_buf_init(&md.noop[i], 0);
 		da_buf_init(&md.tail[i], 0);
-		md.detail[i] = calloc(p->nitems + 1, 1);
+		md.detail[i] = calloc(p->nitems + 1, sizeof(**md.detail));
 		if (!md.detail[i])
 			r = -DA_ENOMEM;
 	}

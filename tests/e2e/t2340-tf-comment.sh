@@ -25,34 +25,6 @@ tpsk() {
 		>>"$T/everything"
 }
 
-# mkplan FILE ACTION:TYPE.NAME...: a plan of those changes, as
-# `terraform show -json` prints it (ACTION: create, update, delete,
-# replace or no-op).
-mkplan() {
-	local f=$1
-	shift
-	jq -n '
-	{"create": ["create"], "update": ["update"], "delete": ["delete"],
-	 "replace": ["delete", "create"], "no-op": ["no-op"]} as $acts
-	| [$ARGS.positional[] | split(":")] as $c
-	| {format_version: "1.2", terraform_version: "1.9.8",
-	   planned_values: {root_module: {}},
-	   resource_changes: [$c[] | .[0] as $a | .[1] as $addr
-	     | ($addr | split(".")) as $p
-	     | {address: $addr, mode: "managed", type: $p[0], name: $p[1],
-		provider_name: "registry.terraform.io/hashicorp/aws",
-		change: {actions: $acts[$a],
-		  before: (if $a == "create" then null
-			   else {name: $p[1], size: 1} end),
-		  after: (if $a == "delete" then null
-			  else {name: $p[1],
-				size: (if $a == "no-op" then 1 else 2 end)} end),
-		  after_unknown: {}, before_sensitive: {}, after_sensitive: {}}}],
-	   configuration: {root_module: {}},
-	   applyable: ([$c[] | select(.[0] != "no-op")] | length > 0),
-	   complete: true, errored: false}' --args "$@" >"$f"
-}
-
 # --- the fake and the pull request ------------------------------------------
 WTOK=w-tok-5e1f0c9a7b
 RTOK=r-tok-77d3b2e4c1
@@ -93,12 +65,12 @@ writes_since() { # the POST and PATCH requests after the first N
 		| .method] | join(" ")' "$D"
 }
 
-mkplan "$T/changes.json" create:aws_instance.web update:aws_security_group.web \
+tf_mkplan "$T/changes.json" create:aws_instance.web update:aws_security_group.web \
 	delete:aws_s3_bucket.logs no-op:aws_vpc.main
-mkplan "$T/changes2.json" create:aws_instance.web create:aws_instance.api \
+tf_mkplan "$T/changes2.json" create:aws_instance.web create:aws_instance.api \
 	update:aws_security_group.web delete:aws_s3_bucket.logs \
 	no-op:aws_vpc.main
-mkplan "$T/nochange.json" no-op:aws_instance.web no-op:aws_security_group.web \
+tf_mkplan "$T/nochange.json" no-op:aws_instance.web no-op:aws_security_group.web \
 	no-op:aws_vpc.main
 
 # --- first run posts, second run updates --------------------------------------

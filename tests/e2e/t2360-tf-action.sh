@@ -28,32 +28,10 @@ NAMES=$(node -e '
 ok "$([ "$(lines "$NAMES")" -ge 18 ]; echo $?)" \
 	"action.yml declares $(lines "$NAMES") outputs"
 
-# mkplan FILE ACTION:TYPE.NAME...: a plan of those changes, as
-# `terraform show -json` prints it (ACTION: create, update, delete,
-# replace or no-op).
-mkplan() {
-	local f=$1
-	shift
-	jq -n '
-	{"create": ["create"], "update": ["update"], "delete": ["delete"],
-	 "replace": ["delete", "create"], "no-op": ["no-op"]} as $acts
-	| [$ARGS.positional[] | split(":")] as $c
-	| {format_version: "1.2", terraform_version: "1.9.8",
-	   resource_changes: [$c[] | .[0] as $a | .[1] as $addr
-	     | ($addr | split(".")) as $p
-	     | {address: $addr, mode: "managed", type: $p[0], name: $p[1],
-		provider_name: "registry.terraform.io/hashicorp/aws",
-		change: {actions: $acts[$a],
-		  before: (if $a == "create" then null else {size: 1} end),
-		  after: (if $a == "delete" then null
-			  else {size: (if $a == "no-op" then 1 else 2 end)} end),
-		  after_unknown: {}, before_sensitive: {}, after_sensitive: {}}}],
-	   applyable: true, complete: true, errored: false}' --args "$@" >"$f"
-}
-mkplan "$W/plans/prod.json" create:aws_instance.web \
+tf_mkplan "$W/plans/prod.json" create:aws_instance.web \
 	update:aws_security_group.web delete:aws_s3_bucket.logs \
 	replace:aws_instance.api no-op:aws_vpc.main
-mkplan "$W/plans/staging.json" create:aws_instance.web no-op:aws_vpc.main
+tf_mkplan "$W/plans/staging.json" create:aws_instance.web no-op:aws_vpc.main
 
 # action [--ra OPTION...] WITH...: runs the action; sets out, err, rc;
 # outputs as the workflow sees them in $T/o.json, the summary in $T/s.md,

@@ -494,9 +494,26 @@ static void test_abort(void)
 	unlink(p);
 }
 
+static void test_escape(void)
+{
+	struct da_buf b = DA_BUF_INIT(0);
+
+	is_int(da_xml_escape(&b, "a<b & \"c\" 'd'>\te\nf\r", 0), 0,
+	       "escape text");
+	is_str(da_buf_str(&b),
+	       "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;\te\nf&#13;",
+	       "text: entities, TAB and LF kept, CR as a reference");
+	da_buf_reset(&b);
+	is_int(da_xml_escape(&b, "x\ty\nz", 1), 0, "escape an attribute");
+	is_str(da_buf_str(&b), "x&#9;y&#10;z",
+	       "attribute: TAB and LF as references");
+	da_buf_release(&b);
+}
+
 static void run_tests(void)
 {
 	make_dir();
+	test_escape();
 	test_events();
 	test_chunks();
 	test_errors();

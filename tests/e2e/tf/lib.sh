@@ -40,6 +40,9 @@
 # imports only under imported; a move or an import with another action
 # counts under that action and under moved or imported too.
 #
+# Plans: tf_mkplan FILE ACTION:TYPE.NAME... writes a small plan of those
+# changes.
+#
 # Markdown: md_cell TEXT prints TEXT as a summary table cell writes it
 # (the characters Markdown would read as emphasis or HTML as entities).
 #
@@ -202,4 +205,32 @@ tf_expect() {
 	| .destroyed = ([$rc[] | select(.destroys) | .address] | sort)
 	| .errored = $errored
 	' "$1"
+}
+
+# tf_mkplan FILE ACTION:TYPE.NAME...: a plan of those changes, as
+# `terraform show -json` prints it (ACTION: create, update, delete,
+# replace or no-op).
+tf_mkplan() {
+	local f=$1
+	shift
+	jq -n '
+	{"create": ["create"], "update": ["update"], "delete": ["delete"],
+	 "replace": ["delete", "create"], "no-op": ["no-op"]} as $acts
+	| [$ARGS.positional[] | split(":")] as $c
+	| {format_version: "1.2", terraform_version: "1.9.8",
+	   planned_values: {root_module: {}},
+	   resource_changes: [$c[] | .[0] as $a | .[1] as $addr
+	     | ($addr | split(".")) as $p
+	     | {address: $addr, mode: "managed", type: $p[0], name: $p[1],
+		provider_name: "registry.terraform.io/hashicorp/aws",
+		change: {actions: $acts[$a],
+		  before: (if $a == "create" then null
+			   else {name: $p[1], size: 1} end),
+		  after: (if $a == "delete" then null
+			  else {name: $p[1],
+				size: (if $a == "no-op" then 1 else 2 end)} end),
+		  after_unknown: {}, before_sensitive: {}, after_sensitive: {}}}],
+	   configuration: {root_module: {}},
+	   applyable: ([$c[] | select(.[0] != "no-op")] | length > 0),
+	   complete: true, errored: false}' --args "$@" >"$f"
 }
